@@ -1,0 +1,215 @@
+//! The state machine of design.md section 1.
+
+use super::datapoint::{Datapoint, Kind};
+use super::state::{join, Joined, Session, State};
+use super::{Millis, Uuid};
+use alloc::vec::Vec;
+
+/// Last-activity times are written to storage when they have moved by this much (or the page is
+/// hidden), not on every call: the persisted time stays accurate to the second.
+pub const PERSIST_GRANULARITY: Millis = 1000;
+
+/// What happened, as the adapters tell it.
+#[derive(Clone, Debug)]
+pub enum Input<'a> {
+    /// `appboy.openSession()`: this page tracks sessions from now on.
+    Open,
+    /// User interaction, or an SDK call that touches the session.
+    Activity,
+    /// The page was hidden or left: the moment the user navigated away.
+    Hidden,
+    /// The page became visible again or came back from the back/forward cache: a return.
+    Shown,
+    /// `appboy.changeUser(id)`.
+    ChangeUser(&'a str),
+    /// The timer the last output asked for went off.
+    TimerFired,
+    /// The state as persisted, at start-up or when another tab changed it.
+    Restore(State),
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct Output {
+    /// In the order they happened.
+    pub datapoints: Vec<Datapoint>,
+    /// `Engine::state()` should be written to storage now.
+    pub persist: bool,
+    /// When to send `TimerFired`: the expiry of the open session.
+    pub timer: Option<Millis>,
+}
+
+pub struct Engine {
+    timeout: Millis,
+    state: State,
+    /// `Open` was called on this page: activity keeps (and reopens) sessions, the timer closes them.
+    tracking: bool,
+    /// Entropy from the adapter for the ids of sessions that succeed none.
+    seed: Uuid,
+    minted: u64,
+    /// What the adapter was last told to persist (or read from storage).
+    saved: State,
+}
+
+impl Engine {
+    /// `timeout` in ms (see `session_timeout`); `seed`: random bytes from the adapter.
+    pub fn new(timeout: Millis, seed: [u8; 16]) -> Engine {
+        Engine { timeout, state: State::default(), tracking: false, seed: Uuid::from_random(seed), minted: 0, saved: State::default() }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn timeout(&self) -> Millis {
+        self.timeout
+    }
+
+    pub fn is_tracking(&self) -> bool {
+        self.tracking
+    }
+
+    /// The open session, if any.
+    pub fn session(&self) -> Option<&Session> {
+        self.state.session.as_ref().filter(|s| s.is_open())
+    }
+
+    /// When the open session expires unless there is activity before.
+    pub fn expires_at(&self) -> Option<Millis> {
+        self.session().map(|s| s.last_activity.saturating_add(self.timeout))
+    }
+
+    pub fn handle(&mut self, now: Millis, input: Input) -> Output {
+        // Time never runs backwards inside the engine: a reading before the last activity (clock
+        // change, skew between tabs) is taken as that activity, so no duration is negative and no
+        // end comes after the next start.
+        let now = now.max(self.state.session.as_ref().map_or(0, |s| s.last_activity));
+        let mut out = Vec::new();
+        let mut leaving = false;
+        match input {
+            Input::Open => {
+                self.tracking = true;
+                self.touch(now, true, &mut out);
+            }
+            Input::Activity | Input::Shown if self.tracking => self.touch(now, true, &mut out),
+            Input::Hidden if self.tracking => {
+                leaving = true;
+                self.touch(now, false, &mut out);
+            }
+            Input::TimerFired if self.tracking => self.expire(now, &mut out),
+            Input::ChangeUser(user) => self.change_user(now, user, &mut out),
+            Input::Restore(theirs) => return self.restore(theirs),
+            Input::Activity | Input::Shown | Input::Hidden | Input::TimerFired => {}
+        }
+        let persist = self.needs_persisting(leaving);
+        if persist {
+            self.saved = self.state.clone();
+        }
+        Output { datapoints: out, persist, timer: self.timer() }
+    }
+
+    fn timer(&self) -> Option<Millis> {
+        self.expires_at().filter(|_| self.tracking)
+    }
+
+    /// Activity at `now`: ends an expired session (dated at its last activity), extends an open
+    /// one, and when `opens`, starts a new one if none is open.
+    fn touch(&mut self, now: Millis, opens: bool, out: &mut Vec<Datapoint>) {
+        self.expire(now, out);
+        match self.state.session.as_mut() {
+            Some(session) if session.is_open() => session.last_activity = now,
+            _ if opens => self.start(now, out),
+            _ => {}
+        }
+    }
+
+    /// Ends the open session if `now` is at least a timeout past its last activity.
+    fn expire(&mut self, now: Millis, out: &mut Vec<Datapoint>) {
+        let timeout = self.timeout;
+        if let Some(session) = self.state.session.as_mut() {
+            if session.is_open() && now.saturating_sub(session.last_activity) >= timeout {
+                end(session, &self.state.user_id, out);
+            }
+        }
+    }
+
+    fn change_user(&mut self, now: Millis, user: &str, out: &mut Vec<Datapoint>) {
+        if self.state.user_id.as_deref() == Some(user) {
+            if self.tracking {
+                self.touch(now, true, out);
+            }
+            return;
+        }
+        self.expire(now, out);
+        let mut had_open = false;
+        if let Some(session) = self.state.session.as_mut().filter(|s| s.is_open()) {
+            had_open = true;
+            session.last_activity = now;
+            end(session, &self.state.user_id, out);
+        }
+        self.state.user_id = Some(user.into());
+        if had_open || self.tracking {
+            self.start(now, out);
+        }
+    }
+
+    /// Starts a session at `now`. Its id follows from the session it succeeds and the user, so
+    /// tabs that make the same transition make the same session.
+    fn start(&mut self, now: Millis, out: &mut Vec<Datapoint>) {
+        let user = self.state.user_id.as_deref().unwrap_or_default().as_bytes();
+        let prev = self.state.session.as_ref().map(|s| s.id);
+        let id = match prev {
+            Some(prev) => prev.derive(user),
+            None => {
+                self.minted += 1;
+                self.seed.derive(&self.minted.to_le_bytes())
+            }
+        };
+        self.state.session = Some(Session { id, prev, started_at: now, last_activity: now, ended: false });
+        out.push(Datapoint { kind: Kind::Start, time: now, session_id: id, user_id: self.state.user_id.clone() });
+    }
+
+    fn restore(&mut self, theirs: State) -> Output {
+        let mut out = Vec::new();
+        match join(self.state.session.as_ref(), theirs.session.as_ref()) {
+            Joined::Same(session) => {
+                self.state.session = Some(session);
+                self.state.user_id = theirs.user_id.clone();
+            }
+            Joined::Theirs { end_ours } => {
+                if let Some(ours) = self.state.session.as_mut().filter(|_| end_ours && self.tracking) {
+                    end(ours, &self.state.user_id, &mut out);
+                }
+                self.state = theirs.clone();
+            }
+            Joined::Ours => {}
+        }
+        // Write back only what storage lacks; joining what we wrote changes nothing, so tabs settle.
+        let persist = self.state != theirs;
+        self.saved = if persist { self.state.clone() } else { theirs };
+        Output { datapoints: out, persist, timer: self.timer() }
+    }
+
+    fn needs_persisting(&self, leaving: bool) -> bool {
+        if self.state.user_id != self.saved.user_id {
+            return true;
+        }
+        match (&self.state.session, &self.saved.session) {
+            (Some(now), Some(then)) if now.id == then.id && now.ended == then.ended => {
+                let moved = now.last_activity.saturating_sub(then.last_activity);
+                moved >= PERSIST_GRANULARITY || (leaving && moved > 0)
+            }
+            (None, None) => false,
+            _ => true,
+        }
+    }
+}
+
+fn end(session: &mut Session, user: &Option<alloc::string::String>, out: &mut Vec<Datapoint>) {
+    session.ended = true;
+    out.push(Datapoint {
+        kind: Kind::End { duration: session.last_activity.saturating_sub(session.started_at) },
+        time: session.last_activity,
+        session_id: session.id,
+        user_id: user.clone(),
+    });
+}

@@ -1,0 +1,95 @@
+//! The persisted form of the state (design.md section 3): a versioned record that the adapter
+//! stores as JSON. What comes back from storage is checked here before it is trusted.
+
+use super::state::{Session, State};
+use super::{Millis, Uuid};
+use alloc::string::String;
+use serde::{Deserialize, Serialize};
+
+pub const RECORD_VERSION: u32 = 1;
+
+/// Stored under `appboy.<apiKey>.session`.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct StateRecord {
+    pub v: u32,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub session: Option<StoredSession>,
+}
+
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct StoredSession {
+    pub id: String,
+    #[serde(default)]
+    pub prev: Option<String>,
+    /// Unix ms; JSON numbers are doubles.
+    pub start: f64,
+    pub last: f64,
+    #[serde(default)]
+    pub ended: bool,
+}
+
+/// Why a stored record was discarded.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rejected {
+    Version,
+    Id,
+    Time,
+}
+
+impl Rejected {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Rejected::Version => "unknown record version",
+            Rejected::Id => "malformed session id",
+            Rejected::Time => "impossible session times",
+        }
+    }
+}
+
+pub fn encode_state(state: &State) -> StateRecord {
+    StateRecord {
+        v: RECORD_VERSION,
+        user: state.user_id.clone(),
+        session: state.session.as_ref().map(|s| StoredSession {
+            id: s.id.to_hyphenated(),
+            prev: s.prev.map(|p| p.to_hyphenated()),
+            start: s.started_at as f64,
+            last: s.last_activity as f64,
+            ended: s.ended,
+        }),
+    }
+}
+
+pub fn decode_state(record: StateRecord) -> Result<State, Rejected> {
+    if record.v != RECORD_VERSION {
+        return Err(Rejected::Version);
+    }
+    let session = match record.session {
+        None => None,
+        Some(s) => {
+            let id = Uuid::parse(&s.id).ok_or(Rejected::Id)?;
+            let prev = match s.prev {
+                Some(p) => Some(Uuid::parse(&p).ok_or(Rejected::Id)?),
+                None => None,
+            };
+            let (started_at, last_activity) = (millis(s.start)?, millis(s.last)?);
+            if last_activity < started_at {
+                return Err(Rejected::Time);
+            }
+            Some(Session { id, prev, started_at, last_activity, ended: s.ended })
+        }
+    };
+    Ok(State { session, user_id: record.user })
+}
+
+/// A time from storage: a whole, non-negative number of ms that a double holds exactly.
+fn millis(value: f64) -> Result<Millis, Rejected> {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if value.is_finite() && value >= 0.0 && value <= MAX_SAFE && value.fract() == 0.0 {
+        Ok(value as Millis)
+    } else {
+        Err(Rejected::Time)
+    }
+}
