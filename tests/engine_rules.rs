@@ -151,7 +151,8 @@ fn the_next_activity_after_an_on_time_close_opens_a_new_session() {
     let out = e.handle(T0 + 40 * MIN, Input::Activity);
     assert_eq!(names(&out), ["ss"]);
     assert_eq!(out.datapoints[0].time, T0 + 40 * MIN);
-    assert_eq!(e.session().and_then(|s| s.prev), Some(old));
+    let new = e.session().unwrap();
+    assert_eq!((new.root, new.seq), (old, 1));
 }
 
 #[test]

@@ -156,15 +156,16 @@ impl Engine {
     /// tabs that make the same transition make the same session.
     fn start(&mut self, now: Millis, out: &mut Vec<Datapoint>) {
         let user = self.state.user_id.as_deref().unwrap_or_default().as_bytes();
-        let prev = self.state.session.as_ref().map(|s| s.id);
-        let id = match prev {
-            Some(prev) => prev.derive(user),
+        let session = match &self.state.session {
+            Some(prev) => prev.successor(prev.id.derive(user), now),
             None => {
                 self.minted += 1;
-                self.seed.derive(&self.minted.to_le_bytes())
+                let id = self.seed.derive(&self.minted.to_le_bytes());
+                Session { id, root: id, seq: 0, ancestors: Vec::new(), started_at: now, last_activity: now, ended: false }
             }
         };
-        self.state.session = Some(Session { id, prev, started_at: now, last_activity: now, ended: false });
+        let id = session.id;
+        self.state.session = Some(session);
         out.push(Datapoint { kind: Kind::Start, time: now, session_id: id, user_id: self.state.user_id.clone() });
     }
 

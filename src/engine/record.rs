@@ -1,7 +1,8 @@
 //! The persisted form of the state (design.md section 3): a versioned record that the adapter
 //! stores as JSON. What comes back from storage is checked here before it is trusted.
 
-use super::state::{Session, State};
+use super::state::{Session, State, ANCESTORS};
+use alloc::vec::Vec;
 use super::{Millis, Uuid};
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
@@ -21,8 +22,11 @@ pub struct StateRecord {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 pub struct StoredSession {
     pub id: String,
+    pub root: String,
+    pub seq: u32,
+    /// Ids of the sessions just before, the newest last.
     #[serde(default)]
-    pub prev: Option<String>,
+    pub prev: Vec<String>,
     /// Unix ms; JSON numbers are doubles.
     pub start: f64,
     pub last: f64,
@@ -54,7 +58,9 @@ pub fn encode_state(state: &State) -> StateRecord {
         user: state.user_id.clone(),
         session: state.session.as_ref().map(|s| StoredSession {
             id: s.id.to_hyphenated(),
-            prev: s.prev.map(|p| p.to_hyphenated()),
+            root: s.root.to_hyphenated(),
+            seq: s.seq,
+            prev: s.ancestors.iter().map(Uuid::to_hyphenated).collect(),
             start: s.started_at as f64,
             last: s.last_activity as f64,
             ended: s.ended,
@@ -70,15 +76,16 @@ pub fn decode_state(record: StateRecord) -> Result<State, Rejected> {
         None => None,
         Some(s) => {
             let id = Uuid::parse(&s.id).ok_or(Rejected::Id)?;
-            let prev = match s.prev {
-                Some(p) => Some(Uuid::parse(&p).ok_or(Rejected::Id)?),
-                None => None,
-            };
+            let root = Uuid::parse(&s.root).ok_or(Rejected::Id)?;
+            let ancestors = s.prev.iter().map(|p| Uuid::parse(p)).collect::<Option<Vec<_>>>().ok_or(Rejected::Id)?;
+            if ancestors.len() > ANCESTORS {
+                return Err(Rejected::Id);
+            }
             let (started_at, last_activity) = (millis(s.start)?, millis(s.last)?);
             if last_activity < started_at {
                 return Err(Rejected::Time);
             }
-            Some(Session { id, prev, started_at, last_activity, ended: s.ended })
+            Some(Session { id, root, seq: s.seq, ancestors, started_at, last_activity, ended: s.ended })
         }
     };
     Ok(State { session, user_id: record.user })

@@ -2,13 +2,23 @@
 
 use super::{Millis, Uuid};
 use alloc::string::String;
+use alloc::vec::Vec;
+
+/// How many predecessors a session remembers: enough for a tab that missed that many transitions
+/// to know its own session was ended elsewhere. One that missed more ends it again, which is safe:
+/// the endpoint keeps one `se` per session.
+pub const ANCESTORS: usize = 8;
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Session {
     pub id: Uuid,
-    /// The session this one succeeded (after a timeout or a user change), if any: a tab that sees
-    /// a successor of its own session knows another tab already ended it.
-    pub prev: Option<Uuid>,
+    /// The first session of the chain this one belongs to: each session after a timeout or a user
+    /// change succeeds the one before, so one device has one chain unless tabs raced to start it.
+    pub root: Uuid,
+    /// How many sessions precede this one in its chain.
+    pub seq: u32,
+    /// The ids of the sessions just before this one in its chain, the newest last.
+    pub ancestors: Vec<Uuid>,
     pub started_at: Millis,
     pub last_activity: Millis,
     /// Its `se` has been emitted; it is kept so that the next session's id can be derived from it.
@@ -20,17 +30,27 @@ impl Session {
         !self.ended
     }
 
-    /// Whether `self` should replace `other` when two tabs disagree.
-    fn supersedes(&self, other: &Session) -> bool {
-        if self.prev == Some(other.id) {
-            return true;
+    /// The order in which sessions replace each other when tabs disagree: later in the chain
+    /// wins; rival chains (first visits in two tabs at once) are ranked by their root, rival
+    /// successors by id. It depends on nothing that merging changes, so every tab picks the same
+    /// winner and keeps picking it as the chains go on.
+    fn rank(&self) -> (Uuid, u32, Uuid) {
+        (self.root, self.seq, self.id)
+    }
+
+    /// Whether `self` succeeded `other`, so that some tab already ended `other`.
+    fn follows(&self, other: &Session) -> bool {
+        self.ancestors.contains(&other.id)
+    }
+
+    /// The session that succeeds this one (after a timeout or a user change) as `id`.
+    pub(crate) fn successor(&self, id: Uuid, at: Millis) -> Session {
+        let mut ancestors = self.ancestors.clone();
+        if ancestors.len() >= ANCESTORS {
+            ancestors.remove(0);
         }
-        if other.prev == Some(self.id) {
-            return false;
-        }
-        // Unrelated sessions (two first visits at once): the later start wins, the id breaks ties,
-        // so every tab picks the same one.
-        (self.started_at, self.id) > (other.started_at, other.id)
+        ancestors.push(self.id);
+        Session { id, root: self.root, seq: self.seq.saturating_add(1), ancestors, started_at: at, last_activity: at, ended: false }
     }
 }
 
@@ -57,12 +77,14 @@ pub(crate) fn join(ours: Option<&Session>, theirs: Option<&Session>) -> Joined {
         (None, Some(_)) => Joined::Theirs { end_ours: false },
         (Some(a), Some(b)) if a.id == b.id => Joined::Same(Session {
             id: a.id,
-            prev: a.prev.or(b.prev),
+            root: a.root,
+            seq: a.seq,
+            ancestors: a.ancestors.clone(),
             started_at: a.started_at.min(b.started_at),
             last_activity: a.last_activity.max(b.last_activity),
             ended: a.ended || b.ended,
         }),
-        (Some(a), Some(b)) if b.supersedes(a) => Joined::Theirs { end_ours: a.is_open() && b.prev != Some(a.id) },
+        (Some(a), Some(b)) if b.rank() > a.rank() => Joined::Theirs { end_ours: a.is_open() && !b.follows(a) },
         (Some(_), Some(_)) => Joined::Ours,
     }
 }
