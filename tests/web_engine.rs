@@ -1,8 +1,8 @@
 //! The engine driven through the browser's clock, crypto and localStorage, in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use appboy_wasm::engine::{decode_state, encode_state, Engine, Input, Kind, StateRecord};
-use appboy_wasm::web::{clock, log::Log, random, storage::Storage};
+use appboy_wasm::engine::{decode_state, encode_state, Engine, Input, Kind};
+use appboy_wasm::web::{clock, decode, random, storage::Storage};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -25,22 +25,21 @@ fn random_bytes_differ_between_calls() {
 
 #[wasm_bindgen_test]
 fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
-    let log = Log::default();
     local().clear().unwrap();
-    let store = Storage::open("key-a", &log);
+    let store = Storage::open("key-a");
     let mut page1 = Engine::new(60_000, random::bytes());
     let t = clock::now();
     let out = page1.handle(t, Input::Open);
     assert_eq!(out.datapoints[0].kind, Kind::Start);
     assert!(out.persist);
-    store.save("session", &encode_state(page1.state()), &log);
+    store.set("session", &encode_state(page1.state()).to_json());
 
     let raw = local().get_item("appboy.key-a.session").unwrap().expect("namespaced key written");
     assert!(raw.starts_with("{\"v\":1,"), "{raw}");
 
     // The next page load, 10 s later: same session, no datapoint.
     let mut page2 = Engine::new(60_000, random::bytes());
-    let record: StateRecord = store.load("session", &log).unwrap();
+    let record = store.load("session", decode::state_record).unwrap();
     page2.handle(t, Input::Restore(decode_state(record).unwrap()));
     assert!(page2.handle(t + 10_000, Input::Open).datapoints.is_empty());
     assert_eq!(page2.session().map(|s| s.id), page1.session().map(|s| s.id));
@@ -53,19 +52,17 @@ fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
 
 #[wasm_bindgen_test]
 fn a_corrupt_stored_value_is_discarded() {
-    let log = Log::default();
     local().set_item("appboy.key-b.session", "{not json").unwrap();
-    let store = Storage::open("key-b", &log);
-    assert!(store.load::<StateRecord>("session", &log).is_none());
+    let store = Storage::open("key-b");
+    assert!(store.load("session", decode::state_record).is_none());
     assert_eq!(local().get_item("appboy.key-b.session").unwrap(), None);
 }
 
 #[wasm_bindgen_test]
 fn keys_of_other_api_keys_are_left_alone() {
-    let log = Log::default();
     local().set_item("appboy.other.session", "x").unwrap();
-    let store = Storage::open("key-c", &log);
-    store.set("session", "y", &log);
+    let store = Storage::open("key-c");
+    store.set("session", "y");
     assert_eq!(local().get_item("appboy.other.session").unwrap().as_deref(), Some("x"));
     assert_eq!(store.name_of("appboy.key-c.session"), Some("session"));
     assert_eq!(store.name_of("appboy.other.session"), None);

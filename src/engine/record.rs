@@ -2,35 +2,31 @@
 //! stores as JSON. What comes back from storage is checked here before it is trusted.
 
 use super::state::{Session, State, ANCESTORS};
-use alloc::vec::Vec;
 use super::{Millis, Uuid};
+use crate::json;
 use alloc::string::String;
-use serde::{Deserialize, Serialize};
+use alloc::vec::Vec;
 
 pub const RECORD_VERSION: u32 = 1;
 
 /// Stored under `appboy.<apiKey>.session`.
-#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub struct StateRecord {
     pub v: u32,
-    #[serde(default)]
     pub user: Option<String>,
-    #[serde(default)]
     pub session: Option<StoredSession>,
 }
 
-#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub struct StoredSession {
     pub id: String,
     pub root: String,
     pub seq: u32,
     /// Ids of the sessions just before, the newest last.
-    #[serde(default)]
     pub prev: Vec<String>,
     /// Unix ms; JSON numbers are doubles.
     pub start: f64,
     pub last: f64,
-    #[serde(default)]
     pub ended: bool,
 }
 
@@ -49,6 +45,25 @@ impl Rejected {
             Rejected::Id => "malformed session id",
             Rejected::Time => "impossible session times",
         }
+    }
+}
+
+impl StateRecord {
+    pub fn to_json(&self) -> String {
+        json::object(|o| {
+            o.uint("v", self.v.into()).opt_str("user", self.user.as_deref());
+            if let Some(s) = &self.session {
+                o.object("session", |o| {
+                    o.str("id", &s.id)
+                        .str("root", &s.root)
+                        .uint("seq", s.seq.into())
+                        .array("prev", &s.prev, |item, id| item.str(id))
+                        .uint("start", s.start as u64)
+                        .uint("last", s.last as u64)
+                        .bool("ended", s.ended);
+                });
+            }
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! function the page gives with `setLogger`. Messages are joined from pieces, not formatted:
 //! `core::fmt` would weigh more than the engine.
 
+use alloc::string::String;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
@@ -15,62 +16,59 @@ extern "C" {
     fn console_error(message: &str) -> Result<(), JsValue>;
 }
 
+thread_local! {
+    static ENABLED: Cell<bool> = const { Cell::new(false) };
+    static SINK: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
 #[derive(Clone, Copy)]
-pub enum Level {
+enum Level {
     Info,
     Warn,
     Error,
 }
 
-#[derive(Default)]
-pub struct Log {
-    enabled: Cell<bool>,
-    sink: RefCell<Option<js_sys::Function>>,
+pub fn enabled() -> bool {
+    ENABLED.with(Cell::get)
 }
 
-impl Log {
-    pub fn enabled(&self) -> bool {
-        self.enabled.get()
-    }
+pub fn set_enabled(on: bool) {
+    ENABLED.with(|e| e.set(on));
+}
 
-    pub fn set_enabled(&self, on: bool) {
-        self.enabled.set(on);
-    }
+/// A function that receives each message instead of the console; `None` restores the console.
+pub fn set_sink(sink: Option<js_sys::Function>) {
+    SINK.with(|s| *s.borrow_mut() = sink);
+}
 
-    /// A function that receives each message instead of the console; `None` restores the console.
-    pub fn set_sink(&self, sink: Option<js_sys::Function>) {
-        *self.sink.borrow_mut() = sink;
-    }
+pub fn info(parts: &[&str]) {
+    write(Level::Info, parts);
+}
 
-    pub fn info(&self, parts: &[&str]) {
-        self.write(Level::Info, parts);
-    }
+pub fn warn(parts: &[&str]) {
+    write(Level::Warn, parts);
+}
 
-    pub fn warn(&self, parts: &[&str]) {
-        self.write(Level::Warn, parts);
-    }
+pub fn error(parts: &[&str]) {
+    write(Level::Error, parts);
+}
 
-    pub fn error(&self, parts: &[&str]) {
-        self.write(Level::Error, parts);
+fn write(level: Level, parts: &[&str]) {
+    if !enabled() {
+        return;
     }
-
-    fn write(&self, level: Level, parts: &[&str]) {
-        if !self.enabled.get() {
-            return;
-        }
-        let mut message = alloc::string::String::from("Appboy: ");
-        for part in parts {
-            message.push_str(part);
-        }
-        // A logger that throws is the page's problem, not a reason to throw into it.
-        let sink = self.sink.borrow().clone();
-        let _ = match sink {
-            Some(f) => f.call1(&JsValue::NULL, &JsValue::from_str(&message)).map(drop),
-            None => match level {
-                Level::Info => console_log(&message),
-                Level::Warn => console_warn(&message),
-                Level::Error => console_error(&message),
-            },
-        };
+    let mut message = String::from("Appboy: ");
+    for part in parts {
+        message.push_str(part);
     }
+    // A logger that throws is the page's problem, not a reason to throw into it.
+    let sink = SINK.with(|s| s.borrow().clone());
+    let _ = match sink {
+        Some(f) => f.call1(&JsValue::NULL, &JsValue::from_str(&message)).map(drop),
+        None => match level {
+            Level::Info => console_log(&message),
+            Level::Warn => console_warn(&message),
+            Level::Error => console_error(&message),
+        },
+    };
 }

@@ -1,12 +1,11 @@
 //! Persisted state in localStorage under keys namespaced by API key (`appboy.<apiKey>.<name>`),
-//! with JSON made by the browser's own `JSON`. When localStorage is missing or throws (private
+//! as JSON text (written by `crate::json`, read by the browser's `JSON.parse`). When localStorage is missing or throws (private
 //! modes, disabled storage, quota exceeded) the values live in memory for the page's lifetime.
 
-use super::log::Log;
-use alloc::collections::BTreeMap;
+use super::log;
+use alloc::vec::Vec;
 use alloc::string::String;
 use core::cell::{Cell, RefCell};
-use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
 
 pub struct Storage {
@@ -14,14 +13,15 @@ pub struct Storage {
     local: Option<web_sys::Storage>,
     /// localStorage failed once: from then on this page keeps its values here.
     degraded: Cell<bool>,
-    memory: RefCell<BTreeMap<String, String>>,
+    /// (key, value) pairs; a handful at most.
+    memory: RefCell<Vec<(String, String)>>,
 }
 
 impl Storage {
-    pub fn open(api_key: &str, log: &Log) -> Storage {
+    pub fn open(api_key: &str) -> Storage {
         let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         if local.is_none() {
-            log.warn(&["localStorage is unavailable; session state is kept in memory for this page"]);
+            log::warn(&["localStorage is unavailable; session state is kept in memory for this page"]);
         }
         Storage { prefix: key_prefix(api_key), local, degraded: Cell::new(false), memory: RefCell::default() }
     }
@@ -42,28 +42,30 @@ impl Storage {
         self.local.is_none() || self.degraded.get()
     }
 
-    pub fn get(&self, name: &str, log: &Log) -> Option<String> {
+    pub fn get(&self, name: &str) -> Option<String> {
         let key = self.key(name);
         if let Some(local) = self.local.as_ref().filter(|_| !self.degraded.get()) {
             match local.get_item(&key) {
                 Ok(value) => return value,
-                Err(_) => self.degrade(log, "read"),
+                Err(_) => self.degrade("read"),
             }
         }
         // Degraded: what this page wrote since, else what localStorage still holds.
-        let written = self.memory.borrow().get(&key).cloned();
+        let written = self.memory.borrow().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
         written.or_else(|| self.local.as_ref()?.get_item(&key).ok().flatten())
     }
 
-    pub fn set(&self, name: &str, value: &str, log: &Log) {
+    pub fn set(&self, name: &str, value: &str) {
         let key = self.key(name);
         if let Some(local) = self.local.as_ref().filter(|_| !self.degraded.get()) {
             if local.set_item(&key, value).is_ok() {
                 return;
             }
-            self.degrade(log, "write");
+            self.degrade("write");
         }
-        self.memory.borrow_mut().insert(key, value.into());
+        let mut memory = self.memory.borrow_mut();
+        memory.retain(|(k, _)| *k != key);
+        memory.push((key, value.into()));
     }
 
     pub fn remove(&self, name: &str) {
@@ -71,37 +73,32 @@ impl Storage {
         if let Some(local) = &self.local {
             let _ = local.remove_item(&key);
         }
-        self.memory.borrow_mut().remove(&key);
+        self.memory.borrow_mut().retain(|(k, _)| *k != key);
     }
 
-    /// Reads and decodes a value; one that is not valid JSON of the expected shape is logged,
-    /// removed and taken as absent.
-    pub fn load<T: DeserializeOwned>(&self, name: &str, log: &Log) -> Option<T> {
-        let text = self.get(name, log)?;
-        match parse::<T>(&text) {
+    /// Reads and decodes a value (with a `decode` function of `web::decode`); one that is not
+    /// valid JSON of the expected shape is logged, removed and taken as absent.
+    pub fn load<T>(&self, name: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
+        let text = self.get(name)?;
+        match parse(&text, decode) {
             Some(value) => Some(value),
             None => {
-                self.discard(name, log, "unreadable");
+                self.discard(name, "unreadable");
                 None
             }
         }
     }
 
-    pub fn save<T: Serialize>(&self, name: &str, value: &T, log: &Log) {
-        if let Some(text) = stringify(value) {
-            self.set(name, &text, log);
-        }
-    }
 
     /// Drops a stored value that cannot be trusted, saying why.
-    pub fn discard(&self, name: &str, log: &Log, why: &str) {
-        log.warn(&["discarding stored ", name, " (", why, ")"]);
+    pub fn discard(&self, name: &str, why: &str) {
+        log::warn(&["discarding stored ", name, " (", why, ")"]);
         self.remove(name);
     }
 
-    fn degrade(&self, log: &Log, what: &str) {
+    fn degrade(&self, what: &str) {
         if !self.degraded.replace(true) {
-            log.warn(&["localStorage ", what, " failed; session state is kept in memory for this page"]);
+            log::warn(&["localStorage ", what, " failed; session state is kept in memory for this page"]);
         }
     }
 }
@@ -114,13 +111,8 @@ pub fn key_prefix(api_key: &str) -> String {
 }
 
 /// JSON text to a Rust value, through the browser's parser.
-pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+pub fn parse<T>(text: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
+    decode(&js_sys::JSON::parse(text).ok()?)
 }
 
-/// A Rust value to JSON text, through the browser's serializer.
-pub fn stringify<T: Serialize>(value: &T) -> Option<String> {
-    let value: JsValue = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
-    js_sys::JSON::stringify(&value).ok()?.as_string()
-}
+

@@ -1,0 +1,85 @@
+//! The `initialize` options (design.md section 2), read field by field so that one bad value
+//! costs only itself: a serde struct would refuse the whole object for one wrong type.
+
+use super::log;
+use crate::engine::{session_timeout, Millis, TimeoutChoice};
+use alloc::string::String;
+use wasm_bindgen::{JsCast, JsValue};
+
+pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
+const KNOWN: [&str; 4] = ["sessionTimeoutInSeconds", "baseUrl", "enableLogging", "flushIntervalInSeconds"];
+
+pub struct Options {
+    pub timeout: Millis,
+    pub base_url: Option<String>,
+    pub enable_logging: bool,
+    pub flush_interval: Millis,
+}
+
+impl Options {
+    /// Reads the second argument of `initialize`: an options object, or the timeout itself.
+    pub fn read(value: &JsValue) -> Options {
+        let field = |name: &str| -> JsValue {
+            if value.is_object() {
+                js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+            } else {
+                JsValue::UNDEFINED
+            }
+        };
+        // Logging first, so that what follows can be logged.
+        let enable_logging = field("enableLogging").as_bool().unwrap_or(false);
+        if enable_logging {
+            log::set_enabled(true);
+        }
+        if let Some(object) = value.dyn_ref::<js_sys::Object>().filter(|_| !value.is_function()) {
+            for key in js_sys::Object::keys(object).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if !KNOWN.contains(&key.as_str()) {
+                    log::warn(&["ignoring unknown option ", &key]);
+                }
+            }
+        } else if !value.is_undefined() && !value.is_null() && value.as_f64().is_none() {
+            log::warn(&["ignoring options that are neither an object nor a number"]);
+        }
+
+        let timeout_value = if value.as_f64().is_some() { value.clone() } else { field("sessionTimeoutInSeconds") };
+        let (timeout, choice) = session_timeout(number(&timeout_value));
+        match choice {
+            TimeoutChoice::Raised => log::warn(&["sessionTimeoutInSeconds is below the minimum of 1 second; using 1"]),
+            TimeoutChoice::Invalid => log::warn(&["sessionTimeoutInSeconds is not a finite number; using the default of 1800"]),
+            TimeoutChoice::Default if !timeout_value.is_undefined() && !timeout_value.is_null() => {
+                log::warn(&["sessionTimeoutInSeconds is not a number; using the default of 1800"])
+            }
+            _ => {}
+        }
+
+        let base = field("baseUrl");
+        let base_url = base.as_string();
+        if base_url.is_none() && !base.is_undefined() && !base.is_null() {
+            log::warn(&["baseUrl is not a string; using the page's origin"]);
+        }
+
+        let interval = field("flushIntervalInSeconds");
+        let flush_interval = match number(&interval) {
+            Some(s) if s.is_finite() && s >= 1.0 => s,
+            None if interval.is_undefined() || interval.is_null() => DEFAULT_FLUSH_INTERVAL_SECONDS,
+            _ => {
+                log::warn(&["flushIntervalInSeconds must be a number of at least 1; using 10"]);
+                DEFAULT_FLUSH_INTERVAL_SECONDS
+            }
+        };
+        Options { timeout, base_url, enable_logging, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis }
+    }
+}
+
+/// A number, or a string that JavaScript reads as one ("900"); anything else is `None`.
+fn number(value: &JsValue) -> Option<f64> {
+    if let Some(n) = value.as_f64() {
+        return Some(n);
+    }
+    let text = value.as_string()?;
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(js_sys::Number::from(value.clone()).value_of())
+}

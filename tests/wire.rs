@@ -1,0 +1,64 @@
+//! The wire format of design.md section 4, checked by parsing what is written.
+
+use appboy_wasm::engine::{Datapoint, Kind, Uuid};
+use appboy_wasm::json;
+use appboy_wasm::wire::*;
+use serde_json::{json, Value};
+
+const ID: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+
+fn event_json(dp: &Datapoint) -> Value {
+    serde_json::from_str(&json::object(|o| Event::from(dp).write(o))).unwrap()
+}
+
+#[test]
+fn an_end_carries_its_duration_in_seconds_and_the_user() {
+    let dp = Datapoint { kind: Kind::End { duration: 300_000 }, time: 1_767_225_900_123, session_id: Uuid::parse(ID).unwrap(), user_id: Some("user-42".into()) };
+    assert_eq!(event_json(&dp), json!({"name":"se","time":1767225900.123,"session_id":ID,"data":{"d":300},"user_id":"user-42"}));
+}
+
+#[test]
+fn a_start_has_empty_data_and_no_user_when_none_is_set() {
+    let dp = Datapoint { kind: Kind::Start, time: 1_767_227_460_456, session_id: Uuid::parse(ID).unwrap(), user_id: None };
+    assert_eq!(event_json(&dp), json!({"name":"ss","time":1767227460.456,"session_id":ID,"data":{}}));
+}
+
+#[test]
+fn the_batch_has_the_braze_fields() {
+    let dp = Datapoint { kind: Kind::Start, time: 1_767_227_460_456, session_id: Uuid::parse(ID).unwrap(), user_id: Some("u\"1".into()) };
+    let events = [Event::from(&dp)];
+    let batch = Batch { api_key: "K", time: 1_767_227_461_500, device_id: ID, user_id: Some("u\"1"), events: &events };
+    let body: Value = serde_json::from_str(&batch.to_json()).unwrap();
+    assert_eq!(
+        body,
+        json!({"api_key":"K","time":1767227461.5,"sdk_version":"0.1.0","device_id":ID,"user_id":"u\"1",
+               "events":[{"name":"ss","time":1767227460.456,"session_id":ID,"data":{},"user_id":"u\"1"}]})
+    );
+    let anonymous = Batch { user_id: None, events: &[], ..batch };
+    assert!(serde_json::from_str::<Value>(&anonymous.to_json()).unwrap().get("user_id").is_none());
+}
+
+#[test]
+fn base_urls_become_data_endpoints() {
+    let origin = "http://localhost:8080";
+    for (base, url) in [
+        (None, "http://localhost:8080/api/v3/data/"),
+        (Some(""), "http://localhost:8080/api/v3/data/"),
+        (Some("sdk.example.com"), "https://sdk.example.com/api/v3/data/"),
+        (Some("https://sdk.example.com"), "https://sdk.example.com/api/v3/data/"),
+        (Some("https://sdk.example.com/"), "https://sdk.example.com/api/v3/data/"),
+        (Some("https://sdk.example.com/api/v3/"), "https://sdk.example.com/api/v3/data/"),
+        (Some("http://127.0.0.1:9/custom"), "http://127.0.0.1:9/custom/data/"),
+        (Some("sdk.example.com/custom/"), "https://sdk.example.com/custom/data/"),
+    ] {
+        assert_eq!(data_url(base, origin), url, "{base:?}");
+    }
+}
+
+#[test]
+fn merging_keeps_one_of_each_datapoint() {
+    let ev = |name: &str, id: &str| Event { name: name.into(), time: 1, session_id: id.into(), data: EventData::default(), user_id: None };
+    let mut outbox = vec![ev("ss", "a")];
+    merge_events(&mut outbox, [ev("ss", "a"), ev("se", "a"), ev("ss", "b"), ev("se", "a")]);
+    assert_eq!(outbox, vec![ev("ss", "a"), ev("se", "a"), ev("ss", "b")]);
+}
