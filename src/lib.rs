@@ -3,6 +3,8 @@
 //! `engine` is the pure session state machine, built and tested natively; `web` holds the thin
 //! browser adapters around it and exists only on wasm32.
 
+#![cfg_attr(not(feature = "std"), no_std)]
+
 extern crate alloc;
 
 pub mod engine;
@@ -13,9 +15,16 @@ pub mod wire;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-// dlmalloc, the default, would be a tenth of the module. The SDK holds a few kilobytes at most,
-// which a free list serves well. A wasm instance without threads runs one thread.
-#[cfg(target_arch = "wasm32")]
+/// Without std a panic traps; the code is written not to panic (a trap would reach the page).
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+// The SDK holds a few kilobytes at most, which a free list serves in a fraction of dlmalloc's
+// size. A wasm instance without the atomics feature runs one thread.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

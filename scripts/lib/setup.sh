@@ -17,9 +17,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# The version pinned in Cargo.toml (`wasm-bindgen = "=X"`): the CLI must match it exactly.
+# The version pinned in Cargo.toml (`wasm-bindgen = ... "=X"`): the CLI must match it exactly.
 wasm_bindgen_version() {
-  sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml"
+  sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml"
 }
 
 ensure_wasm_toolchain() {
@@ -30,7 +30,6 @@ ensure_wasm_toolchain() {
     say "installing wasm-bindgen-cli $want (a few minutes, once)"
     cargo install wasm-bindgen-cli --version "$want" --force
   fi
-  command -v wasm-opt >/dev/null || apt_install binaryen
 }
 
 ensure_browser() {
@@ -38,10 +37,12 @@ ensure_browser() {
   export CHROMEDRIVER=/usr/bin/chromedriver
 }
 
+# The npm tools of package.json: binaryen's wasm-opt, esbuild, playwright-core.
 ensure_node_modules() {
   command -v npm >/dev/null || apt_install nodejs npm
-  if [ ! -d "$ROOT/tests/browser/node_modules" ] || [ "$ROOT/tests/browser/package-lock.json" -nt "$ROOT/tests/browser/node_modules/.package-lock.json" ]; then
-    say "installing the browser tests' npm packages"
-    (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
+  if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "installing the npm tools"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  export PATH="$ROOT/node_modules/.bin:$PATH"
 }

@@ -27,5 +27,5 @@ pub fn session_timeout(seconds: Option<f64>) -> (Millis, TimeoutChoice) {
         Some(s) => (s, TimeoutChoice::Given),
     };
     // Finite and at least 1 here; `as` saturates the absurdly large.
-    ((seconds * 1000.0).round() as Millis, choice)
+    ((seconds * 1000.0 + 0.5) as Millis, choice)
 }

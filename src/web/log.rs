@@ -3,57 +3,42 @@
 //! `core::fmt` would weigh more than the engine.
 
 use alloc::string::String;
+use super::{browser, Local};
 use core::cell::{Cell, RefCell};
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = console, js_name = log)]
-    fn console_log(message: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(catch, js_namespace = console, js_name = warn)]
-    fn console_warn(message: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
-    fn console_error(message: &str) -> Result<(), JsValue>;
-}
-
-thread_local! {
-    static ENABLED: Cell<bool> = const { Cell::new(false) };
-    static SINK: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
-}
-
-#[derive(Clone, Copy)]
-enum Level {
-    Info,
-    Warn,
-    Error,
-}
+static ENABLED: Local<Cell<bool>> = Local(Cell::new(false));
+static SINK: Local<RefCell<Option<js_sys::Function>>> = Local(RefCell::new(None));
 
 pub fn enabled() -> bool {
-    ENABLED.with(Cell::get)
+    ENABLED.0.get()
 }
 
 pub fn set_enabled(on: bool) {
-    ENABLED.with(|e| e.set(on));
+    ENABLED.0.set(on);
 }
 
 /// A function that receives each message instead of the console; `None` restores the console.
 pub fn set_sink(sink: Option<js_sys::Function>) {
-    SINK.with(|s| *s.borrow_mut() = sink);
+    if let Ok(mut slot) = SINK.0.try_borrow_mut() {
+        *slot = sink;
+    }
 }
 
 pub fn info(parts: &[&str]) {
-    write(Level::Info, parts);
+    write("log", parts);
 }
 
 pub fn warn(parts: &[&str]) {
-    write(Level::Warn, parts);
+    write("warn", parts);
 }
 
 pub fn error(parts: &[&str]) {
-    write(Level::Error, parts);
+    write("error", parts);
 }
 
-fn write(level: Level, parts: &[&str]) {
+/// `level`: the console method.
+fn write(level: &str, parts: &[&str]) {
     if !enabled() {
         return;
     }
@@ -61,14 +46,6 @@ fn write(level: Level, parts: &[&str]) {
     for part in parts {
         message.push_str(part);
     }
-    // A logger that throws is the page's problem, not a reason to throw into it.
-    let sink = SINK.with(|s| s.borrow().clone());
-    let _ = match sink {
-        Some(f) => f.call1(&JsValue::NULL, &JsValue::from_str(&message)).map(drop),
-        None => match level {
-            Level::Info => console_log(&message),
-            Level::Warn => console_warn(&message),
-            Level::Error => console_error(&message),
-        },
-    };
+    let sink = SINK.0.try_borrow().ok().and_then(|s| s.clone()).map_or(JsValue::UNDEFINED, JsValue::from);
+    browser::log(level, &message, &sink);
 }

@@ -2,6 +2,7 @@
 //! through a binding that catches: nothing this SDK does may raise an exception in the host page.
 
 pub mod appboy;
+pub mod browser;
 pub mod clock;
 pub mod decode;
 pub mod lifecycle;
@@ -12,3 +13,10 @@ pub mod sdk;
 pub mod storage;
 pub mod timers;
 pub mod transport;
+
+/// A static for the SDK's state. wasm32 without the atomics feature runs a single thread, so
+/// the value is never shared across threads; the cells inside guard against re-entry.
+pub struct Local<T>(pub T);
+
+// SAFETY: see above: there is no second thread to share it with.
+unsafe impl<T> Sync for Local<T> {}

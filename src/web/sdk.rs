@@ -7,7 +7,7 @@ use super::lifecycle::{Lifecycle, PageEvent};
 use super::options::Options;
 use super::storage::{self, Storage};
 use super::timers::Timer;
-use super::{clock, decode, log, random, transport};
+use super::{browser, clock, decode, log, random, transport, Local};
 use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid};
 use crate::stored::{DeviceRecord, OutboxRecord};
 use crate::json;
@@ -27,9 +27,7 @@ const FLUSH_SOON: Millis = 1_000;
 const INTERACTION_THROTTLE: Millis = 1_000;
 const MAX_BATCH: usize = 100;
 
-thread_local! {
-    static SDK: RefCell<Option<Sdk>> = const { RefCell::new(None) };
-}
+static SDK: Local<RefCell<Option<Sdk>>> = Local(RefCell::new(None));
 
 pub struct Sdk {
     api_key: String,
@@ -46,11 +44,10 @@ pub struct Sdk {
     subscriptions_made: u32,
     /// The session as subscribers last heard of it: (id, start, last activity).
     notified: Option<(Uuid, Millis, Millis)>,
-    last_interaction: Millis,
 }
 
 pub fn is_initialized() -> bool {
-    SDK.with(|cell| cell.try_borrow().map_or(true, |sdk| sdk.is_some()))
+    SDK.0.try_borrow().map_or(true, |sdk| sdk.is_some())
 }
 
 /// Runs `f` on the SDK, if it is initialized and not already in use further up the stack.
@@ -63,37 +60,35 @@ pub fn with<R>(f: impl FnOnce(&mut Sdk) -> R) -> Option<R> {
 
 /// `with`'s body, compiled once rather than for every caller.
 fn run(f: &mut dyn FnMut(&mut Sdk)) {
-    let update = SDK.with(|cell| {
-        let Ok(mut slot) = cell.try_borrow_mut() else {
+    let update = (|| {
+        let Ok(mut slot) = SDK.0.try_borrow_mut() else {
             log::warn(&["a call from inside an SDK callback was ignored"]);
             return None;
         };
         let sdk = slot.as_mut()?;
         f(sdk);
         sdk.session_update()
-    });
+    })();
     if let Some((subscribers, view)) = update {
         for subscriber in subscribers {
-            let _ = subscriber.call1(&JsValue::NULL, &view);
+            browser::call(&subscriber, &view);
         }
     }
 }
 
 /// Creates the SDK; `false` if one already exists.
 pub fn install(api_key: String, options: &JsValue) -> bool {
-    SDK.with(|cell| {
-        let Ok(mut slot) = cell.try_borrow_mut() else { return false };
-        if slot.is_some() {
-            return false;
-        }
-        *slot = Some(Sdk::new(api_key, Options::read(options)));
-        true
-    })
+    let Ok(mut slot) = SDK.0.try_borrow_mut() else { return false };
+    if slot.is_some() {
+        return false;
+    }
+    *slot = Some(Sdk::new(api_key, Options::read(options)));
+    true
 }
 
 /// Drops the SDK: its timers are cancelled and its listeners removed.
 pub fn uninstall() -> bool {
-    let sdk = SDK.with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()));
+    let sdk = SDK.0.try_borrow_mut().ok().and_then(|mut slot| slot.take());
     sdk.is_some()
 }
 
@@ -101,8 +96,7 @@ impl Sdk {
     fn new(api_key: String, options: Options) -> Sdk {
         let store = Storage::open(&api_key);
         let device_id = load_device(&store);
-        let origin: String = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-        let data_url = wire::data_url(options.base_url.as_deref(), &origin);
+        let data_url = wire::data_url(options.base_url.as_deref(), &browser::origin());
         let mut sdk = Sdk {
             engine: Engine::new(options.timeout, random::bytes()),
             api_key,
@@ -113,11 +107,10 @@ impl Sdk {
             in_flight: false,
             session_timer: None,
             flush_timer: None,
-            _lifecycle: Lifecycle::attach(on_page_event),
+            _lifecycle: Lifecycle::attach(on_page_event, INTERACTION_THROTTLE),
             subscribers: Vec::new(),
             subscriptions_made: 0,
             notified: None,
-            last_interaction: 0,
         };
         sdk.sync();
         if !sdk.outbox().is_empty() {
@@ -206,13 +199,7 @@ impl Sdk {
                 self.sync();
                 self.feed(Input::Shown);
             }
-            PageEvent::Interaction => {
-                let now = clock::now();
-                if now.abs_diff(self.last_interaction) >= INTERACTION_THROTTLE {
-                    self.last_interaction = now;
-                    self.feed(Input::Activity);
-                }
-            }
+            PageEvent::Interaction => self.feed(Input::Activity),
             PageEvent::Storage { key, value } => {
                 if self.store.name_of(&key) != Some(SESSION) {
                     return;
@@ -252,11 +239,13 @@ impl Sdk {
             return;
         }
         self.flush_timer = Some(Timer::at(at, clock::now(), || {
-            with(|sdk| {
-                sdk.flush_timer = None;
-                sdk.flush(false);
-            });
+            with(Sdk::on_flush_timer);
         }));
+    }
+
+    fn on_flush_timer(&mut self) {
+        self.flush_timer = None;
+        self.flush(false);
     }
 
     /// Sends the oldest waiting datapoints; with `leaving`, by beacon.

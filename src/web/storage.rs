@@ -1,29 +1,28 @@
 //! Persisted state in localStorage under keys namespaced by API key (`appboy.<apiKey>.<name>`),
-//! as JSON text (written by `crate::json`, read by the browser's `JSON.parse`). When localStorage is missing or throws (private
-//! modes, disabled storage, quota exceeded) the values live in memory for the page's lifetime.
+//! as JSON text (written by `crate::json`, read by the browser's `JSON.parse`). When localStorage
+//! is missing or throws (private modes, disabled storage, quota exceeded) the values live in
+//! memory for the page's lifetime.
 
-use super::log;
-use alloc::vec::Vec;
+use super::{browser, log};
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
 pub struct Storage {
     prefix: String,
-    local: Option<web_sys::Storage>,
     /// localStorage failed once: from then on this page keeps its values here.
     degraded: Cell<bool>,
-    /// (key, value) pairs; a handful at most.
+    /// (key, value) pairs written since; a handful at most.
     memory: RefCell<Vec<(String, String)>>,
 }
 
 impl Storage {
     pub fn open(api_key: &str) -> Storage {
-        let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        if local.is_none() {
-            log::warn(&["localStorage is unavailable; session state is kept in memory for this page"]);
-        }
-        Storage { prefix: key_prefix(api_key), local, degraded: Cell::new(false), memory: RefCell::default() }
+        let mut prefix = String::from("appboy.");
+        prefix.push_str(api_key);
+        prefix.push('.');
+        Storage { prefix, degraded: Cell::new(false), memory: RefCell::default() }
     }
 
     /// The full localStorage key of `name`.
@@ -39,29 +38,30 @@ impl Storage {
     }
 
     pub fn is_degraded(&self) -> bool {
-        self.local.is_none() || self.degraded.get()
+        self.degraded.get()
     }
 
     pub fn get(&self, name: &str) -> Option<String> {
         let key = self.key(name);
-        if let Some(local) = self.local.as_ref().filter(|_| !self.degraded.get()) {
-            match local.get_item(&key) {
-                Ok(value) => return value,
-                Err(_) => self.degrade("read"),
+        if !self.degraded.get() {
+            let value = browser::storage_get(&key);
+            if !value.is_undefined() {
+                return value.as_string();
             }
+            self.degrade("reading");
         }
-        // Degraded: what this page wrote since, else what localStorage still holds.
+        // Degraded: what this page wrote since, else what localStorage still gives.
         let written = self.memory.borrow().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
-        written.or_else(|| self.local.as_ref()?.get_item(&key).ok().flatten())
+        written.or_else(|| browser::storage_get(&key).as_string())
     }
 
     pub fn set(&self, name: &str, value: &str) {
         let key = self.key(name);
-        if let Some(local) = self.local.as_ref().filter(|_| !self.degraded.get()) {
-            if local.set_item(&key, value).is_ok() {
+        if !self.degraded.get() {
+            if browser::storage_set(&key, value) {
                 return;
             }
-            self.degrade("write");
+            self.degrade("writing");
         }
         let mut memory = self.memory.borrow_mut();
         memory.retain(|(k, _)| *k != key);
@@ -70,9 +70,7 @@ impl Storage {
 
     pub fn remove(&self, name: &str) {
         let key = self.key(name);
-        if let Some(local) = &self.local {
-            let _ = local.remove_item(&key);
-        }
+        browser::storage_remove(&key);
         self.memory.borrow_mut().retain(|(k, _)| *k != key);
     }
 
@@ -80,15 +78,12 @@ impl Storage {
     /// valid JSON of the expected shape is logged, removed and taken as absent.
     pub fn load<T>(&self, name: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
         let text = self.get(name)?;
-        match parse(&text, decode) {
-            Some(value) => Some(value),
-            None => {
-                self.discard(name, "unreadable");
-                None
-            }
+        let value = parse(&text, decode);
+        if value.is_none() {
+            self.discard(name, "unreadable");
         }
+        value
     }
-
 
     /// Drops a stored value that cannot be trusted, saying why.
     pub fn discard(&self, name: &str, why: &str) {
@@ -98,21 +93,12 @@ impl Storage {
 
     fn degrade(&self, what: &str) {
         if !self.degraded.replace(true) {
-            log::warn(&["localStorage ", what, " failed; session state is kept in memory for this page"]);
+            log::warn(&["localStorage failed ", what, "; session state is kept in memory for this page"]);
         }
     }
-}
-
-pub fn key_prefix(api_key: &str) -> String {
-    let mut prefix = String::from("appboy.");
-    prefix.push_str(api_key);
-    prefix.push('.');
-    prefix
 }
 
 /// JSON text to a Rust value, through the browser's parser.
 pub fn parse<T>(text: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
     decode(&js_sys::JSON::parse(text).ok()?)
 }
-
-

@@ -1,7 +1,16 @@
-//! One-shot timers on gloo-timers: dropping a `Timer` cancels it.
+//! One-shot timers on `setTimeout`: dropping a `Timer` cancels it.
 
 use crate::engine::Millis;
-use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: i32) -> i32;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: i32);
+}
 
 /// `setTimeout` fires at once for delays past 2^31 - 1 ms: longer waits are cut to that, and the
 /// engine asks again when the early timer fires.
@@ -9,12 +18,21 @@ const LONGEST: Millis = 0x7fff_ffff;
 
 pub struct Timer {
     pub at: Millis,
-    _timeout: Timeout,
+    id: i32,
+    _handler: Closure<dyn FnMut()>,
 }
 
 impl Timer {
-    pub fn at(at: Millis, now: Millis, fire: impl FnOnce() + 'static) -> Timer {
-        let delay = at.saturating_sub(now).min(LONGEST) as u32;
-        Timer { at, _timeout: Timeout::new(delay, fire) }
+    /// Calls `fire` at `at`. A plain `fn` keeps the generated glue to one closure shape.
+    pub fn at(at: Millis, now: Millis, fire: fn()) -> Timer {
+        let handler = Closure::<dyn FnMut()>::new(fire);
+        let id = set_timeout(handler.as_ref().unchecked_ref(), at.saturating_sub(now).min(LONGEST) as i32);
+        Timer { at, id, _handler: handler }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(self.id);
     }
 }

@@ -1,0 +1,23 @@
+//! Bindings to `browser.js`, the JavaScript half of the adapters.
+
+use alloc::string::String;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/web/browser.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = storageGet)]
+    pub fn storage_get(key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = storageSet)]
+    pub fn storage_set(key: &str, value: &str) -> bool;
+    #[wasm_bindgen(js_name = storageRemove)]
+    pub fn storage_remove(key: &str);
+
+    pub fn listen(handler: &Closure<dyn FnMut(u8, Option<String>, Option<String>)>, throttle_ms: f64) -> js_sys::Function;
+
+    pub fn post(url: &str, body: &str, done: JsValue);
+    pub fn beacon(url: &str, body: &str) -> bool;
+    pub fn origin() -> String;
+
+    pub fn call(f: &JsValue, arg: &JsValue);
+    pub fn log(level: &str, message: &str, sink: &JsValue);
+}
