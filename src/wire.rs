@@ -84,15 +84,18 @@ impl Batch<'_> {
 /// The data endpoint for a `baseUrl` option: `https://` is added when no scheme is given and
 /// `/api/v3` when the path is empty or `/`; without one, the page's own origin.
 pub fn data_url(base_url: Option<&str>, page_origin: &str) -> String {
-    let base = base_url.map(str::trim).filter(|b| !b.is_empty()).unwrap_or(page_origin);
+    let mut base = base_url.map(str::trim_ascii).filter(|b| !b.is_empty()).unwrap_or(page_origin);
+    while let Some(shorter) = base.strip_suffix("/") {
+        base = shorter;
+    }
     // Byte scans rather than `str` pattern search, which would add kilobytes to the wasm.
     let scheme_end = base.as_bytes().windows(3).position(|w| w == b"://").map(|i| i + 3);
     let mut url = String::new();
     if scheme_end.is_none() {
         url.push_str("https://");
     }
-    url.push_str(base.trim_end_matches('/'));
-    let host_start = url.len() - base.trim_end_matches('/').len() + scheme_end.unwrap_or(0);
+    url.push_str(base);
+    let host_start = url.len() - base.len() + scheme_end.unwrap_or(0);
     if !url.bytes().skip(host_start).any(|b| b == b'/') {
         url.push_str("/api/v3");
     }

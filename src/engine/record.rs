@@ -92,9 +92,12 @@ pub fn decode_state(record: StateRecord) -> Result<State, Rejected> {
         Some(s) => {
             let id = Uuid::parse(&s.id).ok_or(Rejected::Id)?;
             let root = Uuid::parse(&s.root).ok_or(Rejected::Id)?;
-            let ancestors = s.prev.iter().map(|p| Uuid::parse(p)).collect::<Option<Vec<_>>>().ok_or(Rejected::Id)?;
-            if ancestors.len() > ANCESTORS {
+            if s.prev.len() > ANCESTORS {
                 return Err(Rejected::Id);
+            }
+            let mut ancestors = Vec::with_capacity(s.prev.len());
+            for p in &s.prev {
+                ancestors.push(Uuid::parse(p).ok_or(Rejected::Id)?);
             }
             let (started_at, last_activity) = (millis(s.start)?, millis(s.last)?);
             if last_activity < started_at {

@@ -2,8 +2,8 @@
 //! arrive as plain `JsValue`s so that wrong types reach Rust (and are logged) instead of throwing
 //! in the generated glue; nothing here panics or lets a JavaScript exception through.
 
-use super::{log, sdk};
-use crate::engine::Input;
+use super::sdk::{self, Call, Unavailable};
+use super::log;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -14,17 +14,23 @@ const MAX_USER_ID_BYTES: usize = 997;
 #[wasm_bindgen(js_name = appboy)]
 pub struct Appboy;
 
-fn not_initialized(call: &str) {
-    log::warn(&[call, " was called before initialize(); ignoring it"]);
+fn not_initialized(name: &str) {
+    log::warn(&[name, " was called before initialize(); ignoring it"]);
 }
 
-/// Runs `f` on the SDK, logging when it is not initialized.
-fn on_sdk<R>(call: &str, f: impl FnOnce(&mut sdk::Sdk) -> R) -> Option<R> {
-    if !sdk::is_initialized() {
-        not_initialized(call);
-        return None;
+/// Runs `call`, logging when there is no SDK to run it on.
+fn on_sdk(name: &str, call: Call) -> Option<String> {
+    match sdk::call(call) {
+        Ok(answer) => answer,
+        Err(Unavailable::NotInitialized) => {
+            not_initialized(name);
+            None
+        }
+        Err(Unavailable::Busy) => {
+            log::warn(&[name, " was called from inside an SDK callback; ignoring it"]);
+            None
+        }
     }
-    sdk::with(f)
 }
 
 #[wasm_bindgen(js_class = appboy)]
@@ -35,7 +41,7 @@ impl Appboy {
             log::warn(&["initialize() was called again; keeping the first configuration"]);
             return true;
         }
-        let Some(key) = api_key.as_string().filter(|k| !k.trim().is_empty()) else {
+        let Some(key) = api_key.as_string().filter(|k| !k.trim_ascii().is_empty()) else {
             // Shown even with logging off: without a key nothing else can work.
             let was = log::enabled();
             log::set_enabled(true);
@@ -48,7 +54,7 @@ impl Appboy {
 
     #[wasm_bindgen(js_name = openSession)]
     pub fn open_session() {
-        on_sdk("openSession()", |sdk| sdk.feed(Input::Open));
+        on_sdk("openSession()", Call::Open);
     }
 
     #[wasm_bindgen(js_name = changeUser)]
@@ -57,30 +63,27 @@ impl Appboy {
             log::error(&["changeUser() needs a non-empty string of at most 997 bytes"]);
             return;
         };
-        on_sdk("changeUser()", |sdk| sdk.feed(Input::ChangeUser(&user)));
+        on_sdk("changeUser()", Call::ChangeUser(&user));
     }
 
     #[wasm_bindgen(js_name = requestImmediateDataFlush)]
     pub fn request_immediate_data_flush() {
-        on_sdk("requestImmediateDataFlush()", |sdk| {
-            sdk.feed(Input::Activity);
-            sdk.flush(false);
-        });
+        on_sdk("requestImmediateDataFlush()", Call::Flush);
     }
 
     #[wasm_bindgen(js_name = getDeviceId)]
     pub fn get_device_id() -> Option<String> {
-        on_sdk("getDeviceId()", |sdk| sdk.device_id())
+        on_sdk("getDeviceId()", Call::DeviceId)
     }
 
     #[wasm_bindgen(js_name = getUserId)]
     pub fn get_user_id() -> Option<String> {
-        on_sdk("getUserId()", |sdk| sdk.user_id()).flatten()
+        on_sdk("getUserId()", Call::UserId)
     }
 
     #[wasm_bindgen(js_name = getSessionId)]
     pub fn get_session_id() -> Option<String> {
-        on_sdk("getSessionId()", |sdk| sdk.session_id()).flatten()
+        on_sdk("getSessionId()", Call::SessionId)
     }
 
     /// Calls `callback` with `{id, startedAt, lastActivityAt, expiresAt}` (Unix ms) whenever the
@@ -91,13 +94,16 @@ impl Appboy {
             log::error(&["subscribeToSessionUpdates() needs a function"]);
             return None;
         };
-        on_sdk("subscribeToSessionUpdates()", |sdk| sdk.subscribe(callback))
+        on_sdk("subscribeToSessionUpdates()", Call::Subscribe(callback))
     }
 
     #[wasm_bindgen(js_name = removeSubscription)]
     pub fn remove_subscription(id: JsValue) {
         let id = id.as_string().unwrap_or_default();
-        if on_sdk("removeSubscription()", |sdk| sdk.unsubscribe(&id)) == Some(false) {
+        if !sdk::is_initialized() {
+            return not_initialized("removeSubscription()");
+        }
+        if on_sdk("removeSubscription()", Call::Unsubscribe(&id)).is_none() {
             log::warn(&["removeSubscription(): no subscription ", &id]);
         }
     }
@@ -120,7 +126,7 @@ impl Appboy {
 
     #[wasm_bindgen(js_name = wipeData)]
     pub fn wipe_data() {
-        on_sdk("wipeData()", sdk::Sdk::wipe);
+        on_sdk("wipeData()", Call::Wipe);
     }
 
     /// Stops the SDK: timers, listeners and subscriptions go; `initialize` may be called again.

@@ -48,7 +48,11 @@ fn version(object: &JsValue) -> Option<u32> {
 
 fn array<T>(value: &JsValue, read: impl Fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
     let array = value.dyn_ref::<js_sys::Array>()?;
-    array.iter().map(|item| read(&item)).collect()
+    let mut items = Vec::new();
+    for item in array.iter() {
+        items.push(read(&item)?);
+    }
+    Some(items)
 }
 
 pub fn state_record(value: &JsValue) -> Option<StateRecord> {

@@ -78,7 +78,7 @@ fn number(value: &JsValue) -> Option<f64> {
         return Some(n);
     }
     let text = value.as_string()?;
-    if text.trim().is_empty() {
+    if text.trim_ascii().is_empty() {
         return None;
     }
     Some(js_sys::Number::from(value.clone()).value_of())

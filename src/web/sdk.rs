@@ -1,7 +1,8 @@
 //! One initialized SDK: the engine wired to storage, timers, the page and the transport. It lives
-//! in a thread-local cell that every entry point (façade call, timer, page event) borrows through
-//! `with`, which also tells subscribers about session changes once the borrow is released, so a
-//! subscriber or logger that calls back into `appboy` finds the SDK free.
+//! in a static cell, and every entry point (façade call, timer, page event, response) reaches it
+//! as a `Call` through `call`, which tells subscribers about session changes once the cell is
+//! released, so a subscriber or logger that calls back into `appboy` finds the SDK free. (One
+//! enum rather than a closure per caller: the wasm carries one dispatch instead of a dozen shims.)
 
 use super::lifecycle::{Lifecycle, PageEvent};
 use super::options::Options;
@@ -46,34 +47,47 @@ pub struct Sdk {
     notified: Option<(Uuid, Millis, Millis)>,
 }
 
+pub enum Call<'a> {
+    Open,
+    ChangeUser(&'a str),
+    Flush,
+    DeviceId,
+    UserId,
+    SessionId,
+    Subscribe(js_sys::Function),
+    Unsubscribe(&'a str),
+    Wipe,
+    SessionTimer,
+    FlushTimer,
+    Page(PageEvent),
+    Sent(Vec<Event>, Option<u16>),
+}
+
+/// Why a call found no SDK to run on.
+pub enum Unavailable {
+    NotInitialized,
+    /// Called from a logger or subscriber while the SDK was running.
+    Busy,
+}
+
 pub fn is_initialized() -> bool {
     SDK.0.try_borrow().map_or(true, |sdk| sdk.is_some())
 }
 
-/// Runs `f` on the SDK, if it is initialized and not already in use further up the stack.
-pub fn with<R>(f: impl FnOnce(&mut Sdk) -> R) -> Option<R> {
-    let mut f = Some(f);
-    let mut result = None;
-    run(&mut |sdk| result = f.take().map(|f| f(sdk)));
-    result
-}
-
-/// `with`'s body, compiled once rather than for every caller.
-fn run(f: &mut dyn FnMut(&mut Sdk)) {
-    let update = (|| {
-        let Ok(mut slot) = SDK.0.try_borrow_mut() else {
-            log::warn(&["a call from inside an SDK callback was ignored"]);
-            return None;
-        };
-        let sdk = slot.as_mut()?;
-        f(sdk);
-        sdk.session_update()
-    })();
+/// Runs `call` on the SDK; its answer is an id for the calls that ask for one.
+pub fn call(call: Call) -> Result<Option<String>, Unavailable> {
+    let (answer, update) = {
+        let Ok(mut slot) = SDK.0.try_borrow_mut() else { return Err(Unavailable::Busy) };
+        let sdk = slot.as_mut().ok_or(Unavailable::NotInitialized)?;
+        let answer = sdk.run(call);
+        (answer, sdk.session_update())
+    };
     if let Some((subscribers, view)) = update {
         for subscriber in subscribers {
             browser::call(&subscriber, &view);
         }
     }
+    Ok(answer)
 }
 
 /// Creates the SDK; `false` if one already exists.
@@ -121,20 +135,37 @@ impl Sdk {
         sdk
     }
 
-    pub fn device_id(&self) -> String {
-        self.device_id.to_hyphenated()
-    }
-
-    pub fn user_id(&self) -> Option<String> {
-        self.engine.state().user_id.clone()
-    }
-
-    pub fn session_id(&self) -> Option<String> {
-        self.engine.session().map(|s| s.id.to_hyphenated())
+    fn run(&mut self, call: Call) -> Option<String> {
+        match call {
+            Call::Open => self.feed(Input::Open),
+            Call::ChangeUser(user) => self.feed(Input::ChangeUser(user)),
+            Call::Flush => {
+                self.feed(Input::Activity);
+                self.flush(false);
+            }
+            Call::DeviceId => return Some(self.device_id.to_hyphenated()),
+            Call::UserId => return self.engine.state().user_id.clone(),
+            Call::SessionId => return self.engine.session().map(|s| s.id.to_hyphenated()),
+            Call::Subscribe(callback) => return Some(self.subscribe(callback)),
+            Call::Unsubscribe(id) => return self.unsubscribe(id),
+            Call::Wipe => self.wipe(),
+            Call::SessionTimer => {
+                self.session_timer = None;
+                self.sync();
+                self.feed(Input::TimerFired);
+            }
+            Call::FlushTimer => {
+                self.flush_timer = None;
+                self.flush(false);
+            }
+            Call::Page(event) => self.on_page_event(event),
+            Call::Sent(batch, status) => self.sent(batch, status),
+        }
+        None
     }
 
     /// Hands an input to the engine and carries out what it answers.
-    pub fn feed(&mut self, input: Input) {
+    fn feed(&mut self, input: Input) {
         let now = clock::now();
         let out = self.engine.handle(now, input);
         self.apply(now, out);
@@ -155,9 +186,7 @@ impl Sdk {
             // A timer that fires early is harmless (the engine asks again), so an armed one
             // is kept rather than re-armed on every activity.
             Some(at) if self.session_timer.as_ref().is_some_and(|t| t.at <= at) => {}
-            Some(at) => self.session_timer = Some(Timer::at(at, now, || {
-                with(Sdk::on_session_timer);
-            })),
+            Some(at) => self.session_timer = Some(Timer::at(at, now, || drop(call(Call::SessionTimer)))),
         }
     }
 
@@ -181,12 +210,6 @@ impl Sdk {
                 None
             }
         }
-    }
-
-    fn on_session_timer(&mut self) {
-        self.session_timer = None;
-        self.sync();
-        self.feed(Input::TimerFired);
     }
 
     fn on_page_event(&mut self, event: PageEvent) {
@@ -214,7 +237,7 @@ impl Sdk {
 
     // The outbox. Every datapoint is written here before it is sent, and leaves only after a 2xx.
 
-    pub fn outbox(&self) -> Vec<Event> {
+    fn outbox(&self) -> Vec<Event> {
         let record = self.store.load(OUTBOX, decode::outbox_record);
         match record.map(OutboxRecord::valid_events) {
             Some(Some(events)) => events,
@@ -238,25 +261,18 @@ impl Sdk {
         if self.flush_timer.as_ref().is_some_and(|t| t.at <= at) {
             return;
         }
-        self.flush_timer = Some(Timer::at(at, clock::now(), || {
-            with(Sdk::on_flush_timer);
-        }));
-    }
-
-    fn on_flush_timer(&mut self) {
-        self.flush_timer = None;
-        self.flush(false);
+        self.flush_timer = Some(Timer::at(at, clock::now(), || drop(call(Call::FlushTimer))));
     }
 
     /// Sends the oldest waiting datapoints; with `leaving`, by beacon.
-    pub fn flush(&mut self, leaving: bool) {
+    fn flush(&mut self, leaving: bool) {
         let events = self.outbox();
         if events.is_empty() || (self.in_flight && !leaving) {
             return;
         }
         let batch: Vec<Event> = events.into_iter().take(MAX_BATCH).collect();
         let user_id = self.engine.state().user_id.clone();
-        let device_id = self.device_id();
+        let device_id = self.device_id.to_hyphenated();
         let body = Batch { api_key: &self.api_key, time: clock::now(), device_id: &device_id, user_id: user_id.as_deref(), events: &batch }.to_json();
         if leaving {
             // No answer comes back: the datapoints stay in the outbox, and a later flush sends
@@ -265,9 +281,7 @@ impl Sdk {
             return;
         }
         self.in_flight = true;
-        transport::post(&self.data_url, &body, move |status| {
-            with(|sdk| sdk.sent(batch, status));
-        });
+        transport::post(&self.data_url, &body, move |status| drop(call(Call::Sent(batch, status))));
     }
 
     fn sent(&mut self, batch: Vec<Event>, status: Option<u16>) {
@@ -293,17 +307,17 @@ impl Sdk {
 
     // Subscriptions to session changes.
 
-    pub fn subscribe(&mut self, callback: js_sys::Function) -> String {
+    fn subscribe(&mut self, callback: js_sys::Function) -> String {
         self.subscriptions_made += 1;
         let id = decimal(self.subscriptions_made);
         self.subscribers.push((id.clone(), callback));
         id
     }
 
-    pub fn unsubscribe(&mut self, id: &str) -> bool {
-        let before = self.subscribers.len();
-        self.subscribers.retain(|(sid, _)| sid != id);
-        self.subscribers.len() != before
+    /// The id, if there was such a subscription.
+    fn unsubscribe(&mut self, id: &str) -> Option<String> {
+        let at = self.subscribers.iter().position(|(sid, _)| sid == id)?;
+        Some(self.subscribers.remove(at).0)
     }
 
     /// The subscribers and what to give them, when the session changed since they last heard.
@@ -334,7 +348,7 @@ impl Sdk {
 
     /// Forgets everything stored for this API key and starts afresh (a new device id, no user,
     /// no session until `openSession`).
-    pub fn wipe(&mut self) {
+    fn wipe(&mut self) {
         for name in [SESSION, DEVICE, OUTBOX] {
             self.store.remove(name);
         }
@@ -346,7 +360,7 @@ impl Sdk {
 }
 
 fn on_page_event(event: PageEvent) {
-    with(|sdk| sdk.on_page_event(event));
+    let _ = call(Call::Page(event));
 }
 
 fn load_device(store: &Storage) -> Uuid {
