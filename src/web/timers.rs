@@ -6,10 +6,11 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
+    // Ids are numbers of any size (fake clocks start at 1e12), so they stay f64.
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, ms: i32) -> i32;
+    fn set_timeout(handler: &js_sys::Function, ms: i32) -> f64;
     #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: i32);
+    fn clear_timeout(id: f64);
 }
 
 /// `setTimeout` fires at once for delays past 2^31 - 1 ms: longer waits are cut to that, and the
@@ -18,7 +19,7 @@ const LONGEST: Millis = 0x7fff_ffff;
 
 pub struct Timer {
     pub at: Millis,
-    id: i32,
+    id: f64,
     _handler: Closure<dyn FnMut()>,
 }
 

@@ -1,0 +1,87 @@
+// Shared by the browser suites: a loopback server that serves the repository (www/, pkg/, these
+// fixtures) and records what reaches the data endpoint, and headless Chromium via playwright-core.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
+
+// An endpoint that stores each datapoint once by (api_key, name, session_id), as design.md
+// section 4 asks of any endpoint. `respond(request)` may return a status to answer instead.
+export async function startServer({ respond } = {}) {
+  const endpoint = { posts: [], datapoints: new Map(), respond };
+  const server = createServer(async (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+    if (req.method === 'OPTIONS') return res.writeHead(204).end();
+    if (req.url.startsWith('/api/v3/data/') && req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const forced = endpoint.respond?.(req);
+      if (forced) return res.writeHead(forced, { 'Content-Type': 'application/json' }).end('{}');
+      let batch;
+      try { batch = JSON.parse(body); } catch { return res.writeHead(400).end('{"error":"malformed"}'); }
+      endpoint.posts.push({ contentType: req.headers['content-type'], batch });
+      for (const event of batch.events ?? []) {
+        const key = `${batch.api_key} ${event.name} ${event.session_id}`;
+        if (!endpoint.datapoints.has(key)) endpoint.datapoints.set(key, { ...event, device_id: batch.device_id });
+      }
+      return res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    }
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      const file = await readFile(join(ROOT, path.endsWith('/') ? path + 'index.html' : path));
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(file);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint.url = `http://127.0.0.1:${server.address().port}`;
+  endpoint.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
+  endpoint.stored = (name) => [...endpoint.datapoints.values()].filter((d) => !name || d.name === name);
+  return endpoint;
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+// A page on fixtures/sdk.html: the SDK loaded and `window.appboy` set, every uncaught error and
+// console message recorded in `page.errors` / `page.logs`.
+export async function openSdkPage(context, server, query = '') {
+  const page = await context.newPage();
+  page.errors = [];
+  page.logs = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('console', (message) => page.logs.push(`${message.type()}: ${message.text()}`));
+  await page.goto(`${server.url}/tests/browser/fixtures/sdk.html${query}`);
+  await page.waitForFunction(() => window.sdkReady === true);
+  return page;
+}
+
+export const MINUTE = 60_000;
+
+// Hides or shows the page as switching tabs does: visibilityState and a visibilitychange event.
+export async function setVisibility(page, state) {
+  await page.evaluate((state) => {
+    Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
+
+// Waits (in real time) until `check()` holds, for what the SDK sends after a short delay.
+export async function eventually(check, { timeout = 5000 } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    try { return await check(); } catch (error) { if (Date.now() > until) throw error; }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
