@@ -9,7 +9,7 @@ use super::options::Options;
 use super::storage::{self, Storage};
 use super::timers::Timer;
 use super::{browser, clock, decode, log, random, transport, Local};
-use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid};
+use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid, PERSIST_GRANULARITY};
 use crate::stored::{DeviceRecord, OutboxRecord};
 use crate::json;
 use crate::wire::{self, merge_events, Batch, Event};
@@ -323,7 +323,15 @@ impl Sdk {
     /// The subscribers and what to give them, when the session changed since they last heard.
     fn session_update(&mut self) -> Option<(Vec<js_sys::Function>, JsValue)> {
         let session = self.engine.session().map(|s| (s.id, s.started_at, s.last_activity));
-        if session == self.notified {
+        // Activity alone is news once a second, like its persistence: a subscriber that calls
+        // back into the SDK cannot recurse, and scrolling does not flood subscribers.
+        let news = match (session, self.notified) {
+            (Some((id, start, last)), Some((was_id, was_start, was_last))) => {
+                id != was_id || start != was_start || last >= was_last + PERSIST_GRANULARITY
+            }
+            (now, was) => now != was,
+        };
+        if !news {
             return None;
         }
         self.notified = session;
