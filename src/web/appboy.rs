@@ -11,6 +11,31 @@ use wasm_bindgen::JsCast;
 /// Braze's limit on user ids, in bytes.
 const MAX_USER_ID_BYTES: usize = 997;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Options of `appboy.initialize`. Unknown options are ignored with a logged warning. */
+export interface InitializationOptions {
+  /** Inactivity, in seconds, after which a session ends. Default 1800; below 1 is raised to 1. */
+  sessionTimeoutInSeconds?: number;
+  /** Where datapoints go: `https://` is added without a scheme, `/api/v3` without a path. Default: the page's origin. */
+  baseUrl?: string;
+  /** Log to the console (or to `setLogger`'s function). Default false. */
+  enableLogging?: boolean;
+  /** Seconds between retries while datapoints wait to be sent. Default 10, at least 1. */
+  flushIntervalInSeconds?: number;
+}
+
+/** The open session, as `subscribeToSessionUpdates` reports it; times are Unix milliseconds. */
+export interface SessionUpdate {
+  id: string;
+  startedAt: number;
+  lastActivityAt: number;
+  /** When the session ends unless there is activity before. */
+  expiresAt: number;
+}
+"#;
+
+/// The SDK. Every method is static; none throws, whatever it is given: mistakes are logged.
 #[wasm_bindgen(js_name = appboy)]
 pub struct Appboy;
 
@@ -35,8 +60,12 @@ fn on_sdk(name: &str, call: Call) -> Option<String> {
 
 #[wasm_bindgen(js_class = appboy)]
 impl Appboy {
-    /// Initializes the SDK; whether it is initialized afterwards.
-    pub fn initialize(api_key: JsValue, options: JsValue) -> bool {
+    /// Initializes the SDK with the app's API key and options (or the session timeout in seconds).
+    /// Returns whether the SDK is initialized; a second call keeps the first configuration.
+    pub fn initialize(
+        #[wasm_bindgen(unchecked_param_type = "string")] api_key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "InitializationOptions | number")] options: Option<JsValue>,
+    ) -> bool {
         if sdk::is_initialized() {
             log::warn(&["initialize() was called again; keeping the first configuration"]);
             return true;
@@ -49,16 +78,19 @@ impl Appboy {
             log::set_enabled(was);
             return false;
         };
-        sdk::install(key, &options)
+        sdk::install(key, &options.unwrap_or(JsValue::UNDEFINED))
     }
 
+    /// Starts a session, or continues the open one: call it on every page load.
     #[wasm_bindgen(js_name = openSession)]
     pub fn open_session() {
         on_sdk("openSession()", Call::Open);
     }
 
+    /// Sets the user. A different user than before ends the session now and starts a new one
+    /// for the new user; the same user changes nothing.
     #[wasm_bindgen(js_name = changeUser)]
-    pub fn change_user(user_id: JsValue) {
+    pub fn change_user(#[wasm_bindgen(unchecked_param_type = "string")] user_id: JsValue) {
         let Some(user) = user_id.as_string().filter(|u| !u.is_empty() && u.len() <= MAX_USER_ID_BYTES) else {
             log::error(&["changeUser() needs a non-empty string of at most 997 bytes"]);
             return;
@@ -66,30 +98,36 @@ impl Appboy {
         on_sdk("changeUser()", Call::ChangeUser(&user));
     }
 
+    /// Sends the datapoints waiting in the outbox now.
     #[wasm_bindgen(js_name = requestImmediateDataFlush)]
     pub fn request_immediate_data_flush() {
         on_sdk("requestImmediateDataFlush()", Call::Flush);
     }
 
+    /// The device's id (a UUID kept in localStorage), or `undefined` before `initialize`.
     #[wasm_bindgen(js_name = getDeviceId)]
     pub fn get_device_id() -> Option<String> {
         on_sdk("getDeviceId()", Call::DeviceId)
     }
 
+    /// The user set with `changeUser`, if any.
     #[wasm_bindgen(js_name = getUserId)]
     pub fn get_user_id() -> Option<String> {
         on_sdk("getUserId()", Call::UserId)
     }
 
+    /// The open session's id, or `undefined` when no session is open.
     #[wasm_bindgen(js_name = getSessionId)]
     pub fn get_session_id() -> Option<String> {
         on_sdk("getSessionId()", Call::SessionId)
     }
 
-    /// Calls `callback` with `{id, startedAt, lastActivityAt, expiresAt}` (Unix ms) whenever the
-    /// session changes, and with `null` when it ends; returns the subscription's id.
+    /// Calls `callback` when a session starts or ends (with `null`), and at most once a second
+    /// as activity extends it. Returns the subscription's id for `removeSubscription`.
     #[wasm_bindgen(js_name = subscribeToSessionUpdates)]
-    pub fn subscribe_to_session_updates(callback: JsValue) -> Option<String> {
+    pub fn subscribe_to_session_updates(
+        #[wasm_bindgen(unchecked_param_type = "(session: SessionUpdate | null) => void")] callback: JsValue,
+    ) -> Option<String> {
         let Some(callback) = callback.dyn_into::<js_sys::Function>().ok() else {
             log::error(&["subscribeToSessionUpdates() needs a function"]);
             return None;
@@ -97,8 +135,9 @@ impl Appboy {
         on_sdk("subscribeToSessionUpdates()", Call::Subscribe(callback))
     }
 
+    /// Stops the callbacks of a subscription.
     #[wasm_bindgen(js_name = removeSubscription)]
-    pub fn remove_subscription(id: JsValue) {
+    pub fn remove_subscription(#[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) {
         let id = id.as_string().unwrap_or_default();
         if !sdk::is_initialized() {
             return not_initialized("removeSubscription()");
@@ -108,6 +147,7 @@ impl Appboy {
         }
     }
 
+    /// Turns logging on or off.
     #[wasm_bindgen(js_name = toggleLogging)]
     pub fn toggle_logging() {
         log::set_enabled(!log::enabled());
@@ -116,7 +156,7 @@ impl Appboy {
 
     /// Sends log messages to `logger(message)` instead of the console; `null` restores the console.
     #[wasm_bindgen(js_name = setLogger)]
-    pub fn set_logger(logger: JsValue) {
+    pub fn set_logger(#[wasm_bindgen(unchecked_param_type = "((message: string) => void) | null")] logger: JsValue) {
         match logger.dyn_into::<js_sys::Function>() {
             Ok(f) => log::set_sink(Some(f)),
             Err(other) if other.is_null() || other.is_undefined() => log::set_sink(None),
@@ -124,6 +164,8 @@ impl Appboy {
         }
     }
 
+    /// Deletes everything the SDK stored for this API key (device id, user, session, unsent
+    /// datapoints) and starts afresh: a new device id, no session until `openSession`.
     #[wasm_bindgen(js_name = wipeData)]
     pub fn wipe_data() {
         on_sdk("wipeData()", Call::Wipe);

@@ -46,11 +46,10 @@ impl Options {
         let (timeout, choice) = session_timeout(number(&timeout_value));
         match choice {
             TimeoutChoice::Raised => log::warn(&["sessionTimeoutInSeconds is below the minimum of 1 second; using 1"]),
-            TimeoutChoice::Invalid => log::warn(&["sessionTimeoutInSeconds is not a finite number; using the default of 1800"]),
-            TimeoutChoice::Default if !timeout_value.is_undefined() && !timeout_value.is_null() => {
-                log::warn(&["sessionTimeoutInSeconds is not a number; using the default of 1800"])
-            }
-            _ => {}
+            TimeoutChoice::Given => {}
+            // Missing is the default; anything else that is not a finite number is a mistake.
+            _ if timeout_value.is_undefined() || timeout_value.is_null() => {}
+            _ => log::warn(&["sessionTimeoutInSeconds is not a finite number; using the default of 1800"]),
         }
 
         let base = field("baseUrl");

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test, installing what is missing first: the engine's native tests (with 10,000
+# property-test cases), the wasm suite in headless Chromium, then the release package built and
+# the browser suites run against it. Every stage runs even when one fails; the last line sums up
+# all runners, and the exit status is non-zero if anything failed.
+set -uo pipefail
+source "$(dirname "$0")/lib/setup.sh"
+cd "$ROOT"
+ensure_wasm_toolchain
+ensure_browser
+ensure_node_modules
+
+logs=$(mktemp -d)
+failed_stages=()
+stage() {
+  local name=$1; shift
+  say "$name"
+  if ! "$@" 2>&1 | tee "$logs/$name.log"; then failed_stages+=("$name"); fi
+}
+
+export PROPTEST_CASES=${PROPTEST_CASES:-10000}
+stage native cargo test --workspace
+stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
+stage build scripts/build.sh
+stage browser node --test --test-concurrency=1 tests/browser/
+
+# One closing line for all runners: cargo's and wasm-bindgen-test's "test result" lines, node's "# pass/# fail".
+passed=0; failed=0
+for log in "$logs"/*.log; do
+  p=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$6} END {print s+0}')
+  np=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  nf=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+  passed=$((passed + p + np)); failed=$((failed + f + nf))
+done
+rm -rf "$logs"
+if [ ${#failed_stages[@]} -gt 0 ]; then
+  say "failed stages: ${failed_stages[*]}"
+  [ "$failed" -eq 0 ] && failed=${#failed_stages[@]}
+fi
+echo "tests: $passed passed, $failed failed"
+[ ${#failed_stages[@]} -eq 0 ] && [ "$failed" -eq 0 ]
