@@ -35,9 +35,10 @@ export async function startServer({ respond, port = 0 } = {}) {
       return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([...endpoint.datapoints.values()], null, 1));
     }
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(ROOT, path.endsWith('/') ? path + 'index.html' : path);
     try {
-      const file = await readFile(join(ROOT, path.endsWith('/') ? path + 'index.html' : path));
-      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(file);
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }
