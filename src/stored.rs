@@ -1,7 +1,7 @@
 //! The other persisted records (design.md section 3): the device id and the outbox. The session
 //! state's record lives with the engine (`engine::StateRecord`).
 
-use crate::engine::Uuid;
+use crate::engine::{Millis, Uuid};
 use crate::json;
 use crate::wire::Event;
 use alloc::string::String;
@@ -32,28 +32,33 @@ impl DeviceRecord {
     }
 }
 
-/// Stored under `appboy.<apiKey>.outbox`: datapoints not yet acknowledged by the endpoint.
+/// Stored under `appboy.<apiKey>.outbox.<tab>`: the datapoints of one tab (page load) not yet
+/// acknowledged by the endpoint. Only that tab writes it, so tabs never overwrite each other's
+/// datapoints; another tab takes it over when it is orphaned (`delivery::orphaned`).
 #[derive(Default)]
 pub struct OutboxRecord {
     pub v: u32,
+    /// When its tab last wrote it (Unix ms).
+    pub seen: Millis,
+    /// Its tab's page was left (pagehide).
+    pub left: bool,
     pub events: Vec<Event>,
 }
 
 impl OutboxRecord {
-    pub fn new(events: Vec<Event>) -> OutboxRecord {
-        OutboxRecord { v: VERSION, events }
+    pub fn new(events: Vec<Event>, seen: Millis, left: bool) -> OutboxRecord {
+        OutboxRecord { v: VERSION, seen, left, events }
     }
 
     pub fn to_json(&self) -> String {
         json::object(|o| {
-            o.uint("v", self.v.into()).array("events", &self.events, |item, e| item.object(|o| e.write(o)));
+            o.uint("v", self.v.into()).uint("seen", self.seen).bool("left", self.left);
+            o.array("events", &self.events, |item, e| item.object(|o| e.write(o)));
         })
     }
 
-    /// The events, if this is a record of ours whose events all look like datapoints.
-    pub fn valid_events(self) -> Option<Vec<Event>> {
-        let ok = self.v == VERSION
-            && self.events.iter().all(|e| matches!(e.name.as_str(), "ss" | "se") && Uuid::parse(&e.session_id).is_some() );
-        ok.then_some(self.events)
+    /// Whether this is a record of ours whose events all look like datapoints.
+    pub fn is_valid(&self) -> bool {
+        self.v == VERSION && self.events.iter().all(|e| matches!(e.name.as_str(), "ss" | "se") && Uuid::parse(&e.session_id).is_some())
     }
 }

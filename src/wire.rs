@@ -2,7 +2,6 @@
 
 use crate::engine::{Datapoint, Kind};
 use alloc::string::String;
-use alloc::vec::Vec;
 use crate::json::{self, Object};
 
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -101,13 +100,4 @@ pub fn data_url(base_url: Option<&str>, page_origin: &str) -> String {
     }
     url.push_str("/data/");
     url
-}
-
-/// Events in the order given, without repeats of the same datapoint.
-pub fn merge_events(into: &mut Vec<Event>, more: impl IntoIterator<Item = Event>) {
-    for event in more {
-        if !into.iter().any(|e| e.same_datapoint(&event)) {
-            into.push(event);
-        }
-    }
 }

@@ -54,11 +54,3 @@ fn base_urls_become_data_endpoints() {
         assert_eq!(data_url(base, origin), url, "{base:?}");
     }
 }
-
-#[test]
-fn merging_keeps_one_of_each_datapoint() {
-    let ev = |name: &str, id: &str| Event { name: name.into(), time: 1, session_id: id.into(), data: EventData::default(), user_id: None };
-    let mut outbox = vec![ev("ss", "a")];
-    merge_events(&mut outbox, [ev("ss", "a"), ev("se", "a"), ev("ss", "b"), ev("se", "a")]);
-    assert_eq!(outbox, vec![ev("ss", "a"), ev("se", "a"), ev("ss", "b")]);
-}

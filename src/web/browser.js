@@ -12,16 +12,28 @@ export function storageSet(key, value) {
 export function storageRemove(key) {
   try { localStorage.removeItem(key); } catch {}
 }
+// The keys that start with `prefix`.
+export function storageKeys(prefix) {
+  const keys = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key !== null && key.startsWith(prefix)) keys.push(key);
+    }
+  } catch {}
+  return keys;
+}
 
 // Page lifecycle (lifecycle.rs): handler(kind, key, value) with kind 0 hidden, 1 shown (visible
-// again, or back from the back/forward cache), 2 interaction (throttled), 3 storage (another tab).
+// again, or back from the back/forward cache), 2 interaction (throttled), 3 storage (another tab
+// wrote `key`), 4 left (pagehide).
 // Returns a function that removes the listeners.
 export function listen(handler, throttleMs) {
   let lastInteraction = -Infinity;
   const on = (e) => {
     let kind = 2;
     switch (e.type) {
-      case 'pagehide': kind = 0; break;
+      case 'pagehide': kind = 4; break;
       case 'pageshow': if (!e.persisted) return; kind = 1; break;
       case 'visibilitychange': kind = document.visibilityState === 'hidden' ? 0 : 1; break;
       case 'storage': if (e.key === null) return; kind = 3; break;
@@ -45,7 +57,8 @@ export function listen(handler, throttleMs) {
   return () => { for (const [target, name] of targets) try { target.removeEventListener(name, on, true); } catch {} };
 }
 
-// Transport (transport.rs). done(status) is called once, later, with 0 when the request failed.
+// Transport (transport.rs). done(status, retryAfterMs) is called once, later: status 0 when the
+// request failed, retryAfterMs -1 without a Retry-After header (seconds or an HTTP date).
 export function post(url, body, done) {
   Promise.resolve()
     .then(() => fetch(url, {
@@ -53,7 +66,11 @@ export function post(url, body, done) {
       // Lets the request outlive the page; browsers cap keepalive bodies at 64 KB.
       keepalive: body.length < 60000,
     }))
-    .then((response) => done(response.status), () => done(0));
+    .then((response) => {
+      const header = response.headers.get('Retry-After');
+      let wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
+      done(response.status, wait >= 0 ? wait : -1);
+    }, () => done(0, -1));
 }
 // sendBeacon sends text/plain, so no CORS preflight; whether the browser took it.
 export function beacon(url, body) {

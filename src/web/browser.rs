@@ -11,6 +11,8 @@ extern "C" {
     pub fn storage_set(key: &str, value: &str) -> bool;
     #[wasm_bindgen(js_name = storageRemove)]
     pub fn storage_remove(key: &str);
+    #[wasm_bindgen(js_name = storageKeys)]
+    pub fn storage_keys(prefix: &str) -> js_sys::Array;
 
     pub fn listen(handler: &Closure<dyn FnMut(u8, Option<String>, Option<String>)>, throttle_ms: f64) -> js_sys::Function;
 

@@ -80,7 +80,12 @@ pub fn device_record(value: &JsValue) -> Option<DeviceRecord> {
 }
 
 pub fn outbox_record(value: &JsValue) -> Option<OutboxRecord> {
-    Some(OutboxRecord { v: version(value)?, events: array(&get(value, "events"), event)? })
+    Some(OutboxRecord {
+        v: version(value)?,
+        seen: optional(get(value, "seen"), |s| s.as_f64().filter(|s| *s >= 0.0).map(|s| s as u64))?.unwrap_or(0),
+        left: optional(get(value, "left"), JsValue::as_bool)?.unwrap_or(false),
+        events: array(&get(value, "events"), event)?,
+    })
 }
 
 fn event(value: &JsValue) -> Option<Event> {

@@ -8,8 +8,11 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 pub enum PageEvent {
-    /// pagehide, or visibilitychange to hidden: the user is leaving.
+    /// visibilitychange to hidden: the user switched away.
     Hidden,
+    /// pagehide: the user navigated away or closed the page (it may come back from the
+    /// back/forward cache).
+    Left,
     /// visibilitychange to visible, or pageshow from the back/forward cache: a return.
     Shown,
     /// Pointer, key or scroll, at most once a throttle period.
@@ -28,6 +31,7 @@ impl Lifecycle {
         let handler: Closure<dyn FnMut(u8, Option<String>, Option<String>)> = Closure::wrap(Box::new(move |kind, key, value| {
             handle(match (kind, key) {
                 (0, _) => PageEvent::Hidden,
+                (4, _) => PageEvent::Left,
                 (1, _) => PageEvent::Shown,
                 (3, Some(key)) => PageEvent::Storage { key, value },
                 _ => PageEvent::Interaction,

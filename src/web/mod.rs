@@ -4,6 +4,7 @@
 pub mod appboy;
 pub mod browser;
 pub mod clock;
+pub mod courier;
 pub mod decode;
 pub mod lifecycle;
 pub mod log;

@@ -4,15 +4,16 @@
 //! released, so a subscriber or logger that calls back into `appboy` finds the SDK free. (One
 //! enum rather than a closure per caller: the wasm carries one dispatch instead of a dozen shims.)
 
+use super::courier::{Courier, Flush, Sender, FLUSH_SOON};
 use super::lifecycle::{Lifecycle, PageEvent};
 use super::options::Options;
 use super::storage::{self, Storage};
 use super::timers::Timer;
-use super::{browser, clock, decode, log, random, transport, Local};
+use super::{browser, clock, decode, log, random, Local};
 use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid, PERSIST_GRANULARITY};
-use crate::stored::{DeviceRecord, OutboxRecord};
 use crate::json;
-use crate::wire::{self, merge_events, Batch, Event};
+use crate::stored::DeviceRecord;
+use crate::wire::{self, Event};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -20,13 +21,8 @@ use wasm_bindgen::JsValue;
 
 const SESSION: &str = "session";
 const DEVICE: &str = "device";
-const OUTBOX: &str = "outbox";
-/// A flush follows new datapoints by this much, so that tabs racing to emit the same datapoint
-/// find it already in the outbox.
-const FLUSH_SOON: Millis = 1_000;
 /// Interaction counts as activity at most this often.
 const INTERACTION_THROTTLE: Millis = 1_000;
-const MAX_BATCH: usize = 100;
 
 static SDK: Local<RefCell<Option<Sdk>>> = Local(RefCell::new(None));
 
@@ -35,11 +31,8 @@ pub struct Sdk {
     engine: Engine,
     store: Storage,
     device_id: Uuid,
-    data_url: String,
-    flush_interval: Millis,
-    in_flight: bool,
+    courier: Courier,
     session_timer: Option<Timer>,
-    flush_timer: Option<Timer>,
     _lifecycle: Lifecycle,
     subscribers: Vec<(String, js_sys::Function)>,
     subscriptions_made: u32,
@@ -60,7 +53,7 @@ pub enum Call<'a> {
     SessionTimer,
     FlushTimer,
     Page(PageEvent),
-    Sent(Vec<Event>, Option<u16>),
+    Sent(Vec<Event>, Option<u16>, Option<Millis>),
 }
 
 /// Why a call found no SDK to run on.
@@ -110,28 +103,23 @@ impl Sdk {
     fn new(api_key: String, options: Options) -> Sdk {
         let store = Storage::open(&api_key);
         let device_id = load_device(&store);
-        let data_url = wire::data_url(options.base_url.as_deref(), &browser::origin());
+        let url = wire::data_url(options.base_url.as_deref(), &browser::origin());
         let mut sdk = Sdk {
             engine: Engine::new(options.timeout, random::bytes()),
             api_key,
             store,
             device_id,
-            data_url,
-            flush_interval: options.flush_interval,
-            in_flight: false,
+            courier: Courier::new(url, options.flush_interval),
             session_timer: None,
-            flush_timer: None,
             _lifecycle: Lifecycle::attach(on_page_event, INTERACTION_THROTTLE),
             subscribers: Vec::new(),
             subscriptions_made: 0,
             notified: None,
         };
         sdk.sync();
-        if !sdk.outbox().is_empty() {
-            // Left by an earlier page: send it soon.
-            sdk.schedule_flush(clock::now() + FLUSH_SOON);
-        }
-        log::info(&["initialized; sending to ", &sdk.data_url]);
+        // Datapoints left by earlier pages are taken over and sent soon.
+        sdk.courier.schedule(clock::now() + FLUSH_SOON);
+        log::info(&["initialized; sending to ", sdk.courier.url()]);
         sdk
     }
 
@@ -141,7 +129,7 @@ impl Sdk {
             Call::ChangeUser(user) => self.feed(Input::ChangeUser(user)),
             Call::Flush => {
                 self.feed(Input::Activity);
-                self.flush(false);
+                self.flush(Flush::Requested);
             }
             Call::DeviceId => return Some(self.device_id.to_hyphenated()),
             Call::UserId => return self.engine.state().user_id.clone(),
@@ -155,11 +143,11 @@ impl Sdk {
                 self.feed(Input::TimerFired);
             }
             Call::FlushTimer => {
-                self.flush_timer = None;
-                self.flush(false);
+                self.courier.timer = None;
+                self.flush(Flush::Due);
             }
             Call::Page(event) => self.on_page_event(event),
-            Call::Sent(batch, status) => self.sent(batch, status),
+            Call::Sent(batch, status, retry_after) => self.courier.sent(&self.store, clock::now(), batch, status, retry_after),
         }
         None
     }
@@ -176,10 +164,7 @@ impl Sdk {
             self.store.set(SESSION, &encode_state(self.engine.state()).to_json());
         }
         if !out.datapoints.is_empty() {
-            let mut events = self.outbox();
-            merge_events(&mut events, out.datapoints.iter().map(Event::from));
-            self.save_outbox(events);
-            self.schedule_flush(now + FLUSH_SOON);
+            self.courier.queue(&self.store, now, out.datapoints.iter().map(Event::from));
         }
         match out.timer {
             None => self.session_timer = None,
@@ -212,96 +197,35 @@ impl Sdk {
         }
     }
 
+    fn flush(&mut self, how: Flush) {
+        let device_id = self.device_id.to_hyphenated();
+        let sender = Sender { api_key: &self.api_key, device_id: &device_id, user_id: self.engine.state().user_id.as_deref() };
+        self.courier.flush(&self.store, &sender, clock::now(), how);
+    }
+
     fn on_page_event(&mut self, event: PageEvent) {
         match event {
-            PageEvent::Hidden => {
+            PageEvent::Hidden | PageEvent::Left => {
                 self.feed(Input::Hidden);
-                self.flush(true);
+                self.flush(Flush::Leaving);
             }
             PageEvent::Shown => {
                 self.sync();
+                self.courier.returned(&self.store, clock::now());
                 self.feed(Input::Shown);
             }
             PageEvent::Interaction => self.feed(Input::Activity),
-            PageEvent::Storage { key, value } => {
-                if self.store.name_of(&key) != Some(SESSION) {
-                    return;
+            PageEvent::Storage { key, value } => match self.store.name_of(&key) {
+                Some(SESSION) => {
+                    let state = value.and_then(|v| storage::parse(&v, decode::state_record)).and_then(|r| self.decode(r));
+                    if let Some(state) = state {
+                        self.feed(Input::Restore(state));
+                    }
                 }
-                let state = value.and_then(|v| storage::parse(&v, decode::state_record)).and_then(|r| self.decode(r));
-                if let Some(state) = state {
-                    self.feed(Input::Restore(state));
-                }
-            }
-        }
-    }
-
-    // The outbox. Every datapoint is written here before it is sent, and leaves only after a 2xx.
-
-    fn outbox(&self) -> Vec<Event> {
-        let record = self.store.load(OUTBOX, decode::outbox_record);
-        match record.map(OutboxRecord::valid_events) {
-            Some(Some(events)) => events,
-            Some(None) => {
-                self.store.discard(OUTBOX, "not an outbox of this version");
-                Vec::new()
-            }
-            None => Vec::new(),
-        }
-    }
-
-    fn save_outbox(&self, events: Vec<Event>) {
-        if events.is_empty() {
-            self.store.remove(OUTBOX);
-        } else {
-            self.store.set(OUTBOX, &OutboxRecord::new(events).to_json());
-        }
-    }
-
-    fn schedule_flush(&mut self, at: Millis) {
-        if self.flush_timer.as_ref().is_some_and(|t| t.at <= at) {
-            return;
-        }
-        self.flush_timer = Some(Timer::at(at, clock::now(), || drop(call(Call::FlushTimer))));
-    }
-
-    /// Sends the oldest waiting datapoints; with `leaving`, by beacon.
-    fn flush(&mut self, leaving: bool) {
-        let events = self.outbox();
-        if events.is_empty() || (self.in_flight && !leaving) {
-            return;
-        }
-        let batch: Vec<Event> = events.into_iter().take(MAX_BATCH).collect();
-        let user_id = self.engine.state().user_id.clone();
-        let device_id = self.device_id.to_hyphenated();
-        let body = Batch { api_key: &self.api_key, time: clock::now(), device_id: &device_id, user_id: user_id.as_deref(), events: &batch }.to_json();
-        if leaving {
-            // No answer comes back: the datapoints stay in the outbox, and a later flush sends
-            // them again; the endpoint keeps one of each.
-            transport::beacon(&self.data_url, &body);
-            return;
-        }
-        self.in_flight = true;
-        transport::post(&self.data_url, &body, move |status| drop(call(Call::Sent(batch, status))));
-    }
-
-    fn sent(&mut self, batch: Vec<Event>, status: Option<u16>) {
-        self.in_flight = false;
-        let delivered = matches!(status, Some(200..=299));
-        let retry = matches!(status, None | Some(408 | 429 | 500..=599));
-        if retry {
-            log::warn(&["sending failed; will retry"]);
-            self.schedule_flush(clock::now() + self.flush_interval);
-            return;
-        }
-        if !delivered {
-            log::error(&["the endpoint refused a batch; dropping it"]);
-        }
-        let mut events = self.outbox();
-        events.retain(|e| !batch.iter().any(|b| b.same_datapoint(e)));
-        let more = !events.is_empty();
-        self.save_outbox(events);
-        if more {
-            self.schedule_flush(clock::now());
+                // Another tab left datapoints behind: take them over and send them.
+                Some(name) if Courier::left_behind(name, value.as_deref()) => self.courier.schedule(clock::now() + FLUSH_SOON),
+                _ => {}
+            },
         }
     }
 
@@ -357,12 +281,12 @@ impl Sdk {
     /// Forgets everything stored for this API key and starts afresh (a new device id, no user,
     /// no session until `openSession`).
     fn wipe(&mut self) {
-        for name in [SESSION, DEVICE, OUTBOX] {
+        for name in [SESSION, DEVICE] {
             self.store.remove(name);
         }
+        self.courier.wipe(&self.store);
         self.engine = Engine::new(self.engine.timeout(), random::bytes());
         self.session_timer = None;
-        self.flush_timer = None;
         self.device_id = load_device(&self.store);
     }
 }

@@ -37,6 +37,17 @@ impl Storage {
         key.strip_prefix(self.prefix.as_str())
     }
 
+    /// The names of the stored values that start with `prefix`, as localStorage lists them.
+    pub fn names(&self, prefix: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for key in browser::storage_keys(&self.key(prefix)).iter() {
+            if let Some(name) = key.as_string().as_deref().and_then(|k| self.name_of(k)) {
+                names.push(name.into());
+            }
+        }
+        names
+    }
+
     pub fn is_degraded(&self) -> bool {
         self.degraded.get()
     }
