@@ -10,10 +10,10 @@ ensure_node_modules
 say "building the release wasm"
 # Without std (see Cargo.toml); shorter source paths in the few panic locations the wasm keeps.
 RUSTFLAGS="--remap-path-prefix=$HOME/.cargo/registry/src/= --remap-path-prefix=$ROOT/=" \
-  cargo build --release --no-default-features --target wasm32-unknown-unknown --lib
+  cargo build --profile wasm --no-default-features --target wasm32-unknown-unknown --lib
 out=target/wasm-bindgen
 rm -rf "$out" pkg && mkdir -p pkg
-wasm-bindgen --target web --out-dir "$out" --out-name appboy_wasm target/wasm32-unknown-unknown/release/appboy_wasm.wasm
+wasm-bindgen --target web --out-dir "$out" --out-name appboy_wasm target/wasm32-unknown-unknown/wasm/appboy_wasm.wasm
 # The producers and target-features sections only describe the build: browsers ignore them.
 wasm-opt -Oz --converge --strip-producers --strip-target-features -o pkg/appboy_wasm_bg.wasm "$out/appboy_wasm_bg.wasm"
 # The generated glue and src/web/browser.js become one minified module.
