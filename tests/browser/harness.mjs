@@ -10,9 +10,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
 
 // An endpoint that stores each datapoint once by (api_key, name, session_id), as design.md
-// section 4 asks of any endpoint. `respond(request)` may return a status to answer instead.
+// section 4 asks of any endpoint. `respond(request, body)` may return a status to answer instead.
 export async function startServer({ respond, port = 0 } = {}) {
-  const endpoint = { posts: [], datapoints: new Map(), respond };
+  const endpoint = { posts: [], attempts: [], datapoints: new Map(), respond };
   const server = createServer(async (req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
@@ -20,8 +20,13 @@ export async function startServer({ respond, port = 0 } = {}) {
     if (req.url.startsWith('/api/v3/data/') && req.method === 'POST') {
       let body = '';
       for await (const chunk of req) body += chunk;
-      const forced = endpoint.respond?.(req);
-      if (forced) return res.writeHead(forced, { 'Content-Type': 'application/json' }).end('{}');
+      endpoint.attempts.push({ at: Date.now(), contentType: req.headers['content-type'], body });
+      // A failure to inject: a status, or { status, headers }.
+      const forced = endpoint.respond?.(req, body);
+      if (forced) {
+        const { status, headers = {} } = typeof forced === 'number' ? { status: forced } : forced;
+        return res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end('{}');
+      }
       let batch;
       try { batch = JSON.parse(body); } catch { return res.writeHead(400).end('{"error":"malformed"}'); }
       endpoint.posts.push({ contentType: req.headers['content-type'], batch });

@@ -1,0 +1,140 @@
+// Delivery (design.md section 5): nothing is lost while the endpoint is down, when the page closes
+// right after a session ends, or when two tabs write datapoints at once; nothing is counted twice.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openSdkPage, eventually, MINUTE } from './harness.mjs';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const storedFor = (ids) => server.stored().filter((d) => ids.includes(d.session_id));
+const key = (d) => `${d.name} ${d.session_id}`;
+
+// A page whose sessions (timeout 60 s) start and end every two minutes for ten minutes while
+// `outage` keeps the endpoint away; then the endpoint is back. Returns the session ids it saw.
+async function sessionsThroughAnOutage(apiKey, outage, restore) {
+  const context = await browser.newContext();
+  await context.clock.install({ time: T0 });
+  const page = await openSdkPage(context, server);
+  await outage(context);
+  await page.evaluate((key) => {
+    window.seen = [];
+    appboy.initialize(key, { sessionTimeoutInSeconds: 60 });
+    appboy.subscribeToSessionUpdates((s) => { if (s && !window.seen.includes(s.id)) window.seen.push(s.id); });
+    appboy.openSession();
+  }, apiKey);
+  for (let minute = 2; minute <= 10; minute += 2) {
+    await page.clock.runFor(2 * MINUTE);
+    await page.mouse.click(10, 10);  // activity after the timeout: the last session ended, a new one starts
+  }
+  await page.clock.runFor(2 * MINUTE);  // the last one ends on time
+  const seen = await page.evaluate(() => window.seen);
+  assert.equal(seen.length, 6);
+  assert.equal(storedFor(seen).length, 0, 'nothing got through the outage');
+  await restore(context);
+  // The longest backoff is five minutes; then everything goes.
+  await page.clock.runFor(6 * MINUTE);
+  await eventually(() => assert.equal(storedFor(seen).length, 12));
+  assert.deepEqual(storedFor(seen).map(key).sort(), seen.flatMap((id) => [`se ${id}`, `ss ${id}`]).sort());
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  return seen;
+}
+
+test('endpoint refusing connections for 10 minutes: every datapoint arrives afterwards, once', async () => {
+  const route = (r) => r.abort('connectionrefused');
+  await sessionsThroughAnOutage('key-refused', (c) => c.route('**/api/v3/data/**', route), (c) => c.unroute('**/api/v3/data/**', route));
+});
+
+test('endpoint answering 503 for 10 minutes: every datapoint arrives afterwards, once', async () => {
+  await sessionsThroughAnOutage('key-503', () => { server.respond = () => 503; }, () => { server.respond = null; });
+});
+
+test('429 with Retry-After: no attempt before the wait the server asked for', async () => {
+  const attempts = [];
+  server.respond = (req, body) => {
+    const batch = JSON.parse(body);
+    if (batch.api_key !== 'key-429') return null;
+    attempts.push(batch.time * 1000);
+    return { status: 429, headers: { 'Retry-After': '240' } };
+  };
+  try {
+    await sessionsThroughAnOutage('key-429', () => {}, () => { server.respond = null; });
+  } finally {
+    server.respond = null;
+  }
+  assert.ok(attempts.length >= 2, `${attempts.length} attempts`);
+  for (let i = 1; i < attempts.length; i++) {
+    assert.ok(attempts[i] - attempts[i - 1] >= 240_000 - 5, `attempt ${i} came ${attempts[i] - attempts[i - 1]} ms after the one before`);
+  }
+});
+
+test('the page closed right after a session ends: the beacon carries the end', async () => {
+  const context = await browser.newContext();
+  const page = await openSdkPage(context, server);
+  const ended = await page.evaluate(() => {
+    appboy.initialize('key-beacon');
+    appboy.openSession();
+    const id = appboy.getSessionId();
+    appboy.changeUser('leaving-user');  // ends the session now
+    return id;
+  });
+  await page.close({ runBeforeUnload: true });
+  await eventually(() => assert.equal(storedFor([ended]).length, 2));
+  assert.ok(server.posts.some((p) => p.contentType?.startsWith('text/plain') && p.batch.events.some((e) => e.session_id === ended && e.name === 'se')), 'sent by sendBeacon');
+  await context.close();
+});
+
+test('the beacon fails: the next visit sends what the closed page left', async () => {
+  const context = await browser.newContext();
+  const page = await openSdkPage(context, server);
+  // Playwright's routes do not see beacons: the endpoint itself fails them.
+  server.respond = (req, body) => (JSON.parse(body).api_key === 'key-beacon-fails' ? 503 : null);
+  const ended = await page.evaluate(() => {
+    appboy.initialize('key-beacon-fails');
+    appboy.openSession();
+    const id = appboy.getSessionId();
+    appboy.changeUser('leaving-user');
+    return id;
+  });
+  const blank = await context.newPage();  // keeps the context open
+  await page.close({ runBeforeUnload: true });
+  await eventually(() => assert.ok(server.attempts.some((a) => a.contentType?.startsWith('text/plain') && a.body.includes(ended)), 'the beacon was sent'));
+  assert.equal(storedFor([ended]).length, 0, 'and failed');
+  server.respond = null;
+  await blank.close();
+  const next = await openSdkPage(context, server);
+  await next.evaluate(() => { appboy.initialize('key-beacon-fails'); appboy.openSession(); });
+  await eventually(() => assert.equal(storedFor([ended]).length, 2));
+  await context.close();
+});
+
+test('two tabs writing datapoints at once, 100 times each: none lost, none counted twice', async () => {
+  const context = await browser.newContext();
+  const tabs = [await openSdkPage(context, server), await openSdkPage(context, server)];
+  const write = (tab, name) => tab.evaluate(async (name) => {
+    window.seen = [];
+    appboy.initialize('key-two-tabs');
+    appboy.subscribeToSessionUpdates((s) => { if (s && !window.seen.includes(s.id)) window.seen.push(s.id); });
+    appboy.openSession();
+    for (let i = 0; i < 100; i++) {
+      appboy.changeUser(`${name}-${i}`);  // an se and an ss, written to localStorage
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+    }
+  }, name);
+  await Promise.all([write(tabs[0], 'a'), write(tabs[1], 'b')]);
+  await Promise.all(tabs.map((t) => t.evaluate(() => appboy.requestImmediateDataFlush())));
+  const seen = [...new Set((await Promise.all(tabs.map((t) => t.evaluate(() => window.seen)))).flat())];
+  assert.ok(seen.length >= 200, `${seen.length} sessions`);
+  await eventually(() => {
+    const ss = server.stored('ss').filter((d) => seen.includes(d.session_id));
+    assert.equal(ss.length, seen.length, 'every session that started reached the endpoint');
+  }, { timeout: 15_000 });
+  const received = server.posts.flatMap((p) => p.batch.api_key === 'key-two-tabs' ? p.batch.events : []);
+  const extra = received.filter((e) => !seen.includes(e.session_id));
+  assert.deepEqual(extra.map(key), [], 'no datapoint of a session nobody saw');
+  for (const tab of tabs) assert.deepEqual(tab.errors, []);
+  await context.close();
+});
