@@ -24,26 +24,32 @@ export function storageKeys(prefix) {
   return keys;
 }
 
-// Page lifecycle (lifecycle.rs): handler(kind, key, value) with kind 0 hidden, 1 shown (visible
-// again, or back from the back/forward cache), 2 interaction (throttled), 3 storage (another tab
-// wrote `key`), 4 left (pagehide).
-// Returns a function that removes the listeners.
-export function listen(handler, throttleMs) {
+// Everything the browser reports back goes to one handler (lifecycle.rs), handler(kind, a, b):
+// 0 hidden, 1 shown (visible again, or back from the back/forward cache), 2 interaction
+// (throttled), 3 storage (another tab wrote key a, now b), 4 left (pagehide), 5 timer a fired,
+// 6 the request answered with status a (0: it failed) and Retry-After b ms (-1: none).
+let handler = null;
+const report = (kind, a = null, b = null) => {
+  try { if (handler) handler(kind, a, b); } catch {}
+};
+
+// Installs `h` and listens to the page; returns a function that stops all of it.
+export function listen(h, throttleMs) {
+  handler = h;
   let lastInteraction = -Infinity;
   const on = (e) => {
-    let kind = 2;
     switch (e.type) {
-      case 'pagehide': kind = 4; break;
-      case 'pageshow': if (!e.persisted) return; kind = 1; break;
-      case 'visibilitychange': kind = document.visibilityState === 'hidden' ? 0 : 1; break;
-      case 'storage': if (e.key === null) return; kind = 3; break;
+      case 'pagehide': return report(4);
+      case 'pageshow': return e.persisted && report(1);
+      case 'visibilitychange': return report(document.visibilityState === 'hidden' ? 0 : 1);
+      case 'storage': return e.key !== null && report(3, e.key, e.newValue);
       default: {
         const now = Date.now();
         if (Math.abs(now - lastInteraction) < throttleMs) return;
         lastInteraction = now;
+        report(2);
       }
     }
-    handler(kind, e.key, e.newValue);
   };
   const targets = [];
   try {
@@ -54,12 +60,22 @@ export function listen(handler, throttleMs) {
       targets.push([target, name]);
     }
   } catch {}
-  return () => { for (const [target, name] of targets) try { target.removeEventListener(name, on, true); } catch {} };
+  return () => {
+    if (handler === h) handler = null;
+    for (const [target, name] of targets) try { target.removeEventListener(name, on, true); } catch {}
+  };
 }
 
-// Transport (transport.rs). done(status, retryAfterMs) is called once, later: status 0 when the
-// request failed, retryAfterMs -1 without a Retry-After header (seconds or an HTTP date).
-export function post(url, body, done) {
+// Timers (timers.rs): reports kind 5 with `which` after `ms`; returns the id to cancel it.
+export function schedule(ms, which) {
+  return setTimeout(() => report(5, which), ms);
+}
+export function cancel(id) {
+  clearTimeout(id);
+}
+
+// Transport (transport.rs): the answer is reported as kind 6.
+export function post(url, body) {
   Promise.resolve()
     .then(() => fetch(url, {
       method: 'POST', body, headers: { 'Content-Type': 'application/json' },
@@ -68,9 +84,9 @@ export function post(url, body, done) {
     }))
     .then((response) => {
       const header = response.headers.get('Retry-After');
-      let wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
-      done(response.status, wait >= 0 ? wait : -1);
-    }, () => done(0, -1));
+      const wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
+      report(6, response.status, wait >= 0 ? wait : -1);
+    }, () => report(6, 0, -1));
 }
 // sendBeacon sends text/plain, so no CORS preflight; whether the browser took it.
 export function beacon(url, body) {

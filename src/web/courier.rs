@@ -3,7 +3,7 @@
 //! `crate::delivery`.
 
 use super::storage::Storage;
-use super::timers::Timer;
+use super::timers::{Timer, TimerId};
 use super::{decode, log, random, transport};
 use crate::delivery::{self, classify, Backoff, Outcome};
 use crate::engine::{Millis, Uuid};
@@ -30,7 +30,9 @@ pub enum Flush {
     Due,
     /// `requestImmediateDataFlush()`: now, backoff or not.
     Requested,
-    /// The page is being hidden or left: by beacon, which no answer follows.
+    /// The page is being hidden: by beacon, which no answer follows.
+    Hiding,
+    /// The page is being left (pagehide): by beacon, and the outbox is marked as left behind.
     Leaving,
 }
 
@@ -39,7 +41,8 @@ pub struct Courier {
     interval: Millis,
     /// `outbox.<tab>`: written by this tab only.
     name: String,
-    in_flight: bool,
+    /// The batch whose answer is awaited.
+    in_flight: Option<Vec<Event>>,
     backoff: Backoff,
     /// No due attempt before this (backoff, `Retry-After`).
     not_before: Millis,
@@ -50,7 +53,7 @@ impl Courier {
     pub fn new(url: String, interval: Millis) -> Courier {
         let mut name = String::from(OUTBOXES);
         name.push_str(&Uuid::from_random(random::bytes()).to_hyphenated());
-        Courier { url, interval, name, in_flight: false, backoff: Backoff::default(), not_before: 0, timer: None }
+        Courier { url, interval, name, in_flight: None, backoff: Backoff::default(), not_before: 0, timer: None }
     }
 
     pub fn url(&self) -> &str {
@@ -86,7 +89,7 @@ impl Courier {
         if self.timer.as_ref().is_some_and(|t| t.at <= at) {
             return;
         }
-        self.timer = Some(Timer::at(at, super::clock::now(), || drop(super::sdk::call(super::sdk::Call::FlushTimer))));
+        self.timer = Some(Timer::at(at, super::clock::now(), TimerId::Flush));
     }
 
     /// Takes over the outboxes of tabs that are gone: their datapoints are written to this tab's
@@ -112,7 +115,8 @@ impl Courier {
 
     /// Sends the oldest waiting datapoints.
     pub fn flush(&mut self, store: &Storage, sender: &Sender, now: Millis, how: Flush) {
-        if how != Flush::Leaving {
+        let beacon = matches!(how, Flush::Hiding | Flush::Leaving);
+        if !beacon {
             self.adopt(store, now);
         }
         let events = self.events(store);
@@ -121,28 +125,27 @@ impl Courier {
         }
         let batch: Vec<Event> = events.iter().take(delivery::batch_len(&events)).cloned().collect();
         let body = Batch { api_key: sender.api_key, time: now, device_id: sender.device_id, user_id: sender.user_id, events: &batch }.to_json();
-        if how == Flush::Leaving {
-            // No answer comes back: the datapoints stay, marked as left for another tab or the
-            // next page to send again; the endpoint keeps one of each.
+        if beacon {
+            // No answer comes back: the datapoints stay, for this tab, another or the next page
+            // to send again (the endpoint keeps one of each); a page being left says so.
             transport::beacon(&self.url, &body);
-            self.save(store, events, now, true);
+            self.save(store, events, now, how == Flush::Leaving);
             return;
         }
-        if self.in_flight || (how == Flush::Due && now < self.not_before) {
+        if self.in_flight.is_some() || (how == Flush::Due && now < self.not_before) {
             self.schedule(self.not_before);
             return;
         }
         // A written outbox tells other tabs this one is alive.
         self.save(store, events, now, false);
-        self.in_flight = true;
-        transport::post(&self.url, &body, move |status, retry_after| {
-            drop(super::sdk::call(super::sdk::Call::Sent(batch, status, retry_after)));
-        });
+        transport::post(&self.url, &body);
+        self.in_flight = Some(batch);
     }
 
-    /// The answer to a flush.
-    pub fn sent(&mut self, store: &Storage, now: Millis, batch: Vec<Event>, status: Option<u16>, retry_after: Option<Millis>) {
-        self.in_flight = false;
+    /// The answer to the request in flight.
+    pub fn answered(&mut self, store: &Storage, now: Millis, status: Option<u16>, retry_after: Option<Millis>) {
+        // An answer to a request of an SDK since destroyed has no batch here.
+        let Some(batch) = self.in_flight.take() else { return };
         match classify(status) {
             Outcome::Retry => {
                 self.not_before = self.backoff.failed(now, self.interval, retry_after, js_sys::Math::random());

@@ -5,10 +5,10 @@
 //! enum rather than a closure per caller: the wasm carries one dispatch instead of a dozen shims.)
 
 use super::courier::{Courier, Flush, Sender, FLUSH_SOON};
-use super::lifecycle::{Lifecycle, PageEvent};
+use super::lifecycle::{Lifecycle, Report};
 use super::options::Options;
 use super::storage::{self, Storage};
-use super::timers::Timer;
+use super::timers::{Timer, TimerId};
 use super::{browser, clock, decode, log, random, Local};
 use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid, PERSIST_GRANULARITY};
 use crate::json;
@@ -50,10 +50,7 @@ pub enum Call<'a> {
     Subscribe(js_sys::Function),
     Unsubscribe(&'a str),
     Wipe,
-    SessionTimer,
-    FlushTimer,
-    Page(PageEvent),
-    Sent(Vec<Event>, Option<u16>, Option<Millis>),
+    Report(Report),
 }
 
 /// Why a call found no SDK to run on.
@@ -111,7 +108,7 @@ impl Sdk {
             device_id,
             courier: Courier::new(url, options.flush_interval),
             session_timer: None,
-            _lifecycle: Lifecycle::attach(on_page_event, INTERACTION_THROTTLE),
+            _lifecycle: Lifecycle::attach(on_report, INTERACTION_THROTTLE),
             subscribers: Vec::new(),
             subscriptions_made: 0,
             notified: None,
@@ -137,17 +134,7 @@ impl Sdk {
             Call::Subscribe(callback) => return Some(self.subscribe(callback)),
             Call::Unsubscribe(id) => return self.unsubscribe(id),
             Call::Wipe => self.wipe(),
-            Call::SessionTimer => {
-                self.session_timer = None;
-                self.sync();
-                self.feed(Input::TimerFired);
-            }
-            Call::FlushTimer => {
-                self.courier.timer = None;
-                self.flush(Flush::Due);
-            }
-            Call::Page(event) => self.on_page_event(event),
-            Call::Sent(batch, status, retry_after) => self.courier.sent(&self.store, clock::now(), batch, status, retry_after),
+            Call::Report(report) => self.on_report(report),
         }
         None
     }
@@ -171,7 +158,7 @@ impl Sdk {
             // A timer that fires early is harmless (the engine asks again), so an armed one
             // is kept rather than re-armed on every activity.
             Some(at) if self.session_timer.as_ref().is_some_and(|t| t.at <= at) => {}
-            Some(at) => self.session_timer = Some(Timer::at(at, now, || drop(call(Call::SessionTimer)))),
+            Some(at) => self.session_timer = Some(Timer::at(at, now, TimerId::Session)),
         }
     }
 
@@ -203,19 +190,33 @@ impl Sdk {
         self.courier.flush(&self.store, &sender, clock::now(), how);
     }
 
-    fn on_page_event(&mut self, event: PageEvent) {
-        match event {
-            PageEvent::Hidden | PageEvent::Left => {
+    fn on_report(&mut self, report: Report) {
+        match report {
+            Report::Timer(TimerId::Session) => {
+                self.session_timer = None;
+                self.sync();
+                self.feed(Input::TimerFired);
+            }
+            Report::Timer(TimerId::Flush) => {
+                self.courier.timer = None;
+                self.flush(Flush::Due);
+            }
+            Report::Answer { status, retry_after } => self.courier.answered(&self.store, clock::now(), status, retry_after),
+            Report::Hidden => {
+                self.feed(Input::Hidden);
+                self.flush(Flush::Hiding);
+            }
+            Report::Left => {
                 self.feed(Input::Hidden);
                 self.flush(Flush::Leaving);
             }
-            PageEvent::Shown => {
+            Report::Shown => {
                 self.sync();
                 self.courier.returned(&self.store, clock::now());
                 self.feed(Input::Shown);
             }
-            PageEvent::Interaction => self.feed(Input::Activity),
-            PageEvent::Storage { key, value } => match self.store.name_of(&key) {
+            Report::Interaction => self.feed(Input::Activity),
+            Report::Storage { key, value } => match self.store.name_of(&key) {
                 Some(SESSION) => {
                     let state = value.and_then(|v| storage::parse(&v, decode::state_record)).and_then(|r| self.decode(r));
                     if let Some(state) = state {
@@ -291,8 +292,8 @@ impl Sdk {
     }
 }
 
-fn on_page_event(event: PageEvent) {
-    let _ = call(Call::Page(event));
+fn on_report(report: Report) {
+    let _ = call(Call::Report(report));
 }
 
 fn load_device(store: &Storage) -> Uuid {
