@@ -46,6 +46,8 @@ pub struct Courier {
     backoff: Backoff,
     /// No due attempt before this (backoff, `Retry-After`).
     not_before: Millis,
+    /// The page was left (pagehide) and has not come back: the outbox says so to other tabs.
+    left: bool,
     pub timer: Option<Timer>,
 }
 
@@ -53,7 +55,7 @@ impl Courier {
     pub fn new(url: String, interval: Millis) -> Courier {
         let mut name = String::from(OUTBOXES);
         name.push_str(&Uuid::from_random(random::bytes()).to_hyphenated());
-        Courier { url, interval, name, in_flight: None, backoff: Backoff::default(), not_before: 0, timer: None }
+        Courier { url, interval, name, in_flight: None, backoff: Backoff::default(), not_before: 0, left: false, timer: None }
     }
 
     pub fn url(&self) -> &str {
@@ -65,11 +67,11 @@ impl Courier {
         read(store, &self.name).map_or_else(Vec::new, |r| r.events)
     }
 
-    fn save(&self, store: &Storage, events: Vec<Event>, now: Millis, left: bool) {
+    fn save(&self, store: &Storage, events: Vec<Event>, now: Millis) {
         if events.is_empty() {
             store.remove(&self.name);
         } else {
-            store.set(&self.name, &OutboxRecord::new(events, now, left).to_json());
+            store.set(&self.name, &OutboxRecord::new(events, now, self.left).to_json());
         }
     }
 
@@ -79,7 +81,7 @@ impl Courier {
         if delivery::add(&mut events, more) > 0 {
             log::warn(&["the outbox is full; dropped the oldest datapoints"]);
         }
-        self.save(store, events, now, false);
+        self.save(store, events, now);
         self.schedule(now + FLUSH_SOON);
     }
 
@@ -107,7 +109,7 @@ impl Courier {
             if delivery::orphaned(theirs.seen, theirs.left, now, self.interval) {
                 let mut mine = self.events(store);
                 delivery::add(&mut mine, theirs.events);
-                self.save(store, mine, now, false);
+                self.save(store, mine, now);
                 store.remove(&name);
             }
         }
@@ -129,7 +131,8 @@ impl Courier {
             // No answer comes back: the datapoints stay, for this tab, another or the next page
             // to send again (the endpoint keeps one of each); a page being left says so.
             transport::beacon(&self.url, &body);
-            self.save(store, events, now, how == Flush::Leaving);
+            self.left |= how == Flush::Leaving;
+            self.save(store, events, now);
             return;
         }
         if self.in_flight.is_some() || (how == Flush::Due && now < self.not_before) {
@@ -137,7 +140,7 @@ impl Courier {
             return;
         }
         // A written outbox tells other tabs this one is alive.
-        self.save(store, events, now, false);
+        self.save(store, events, now);
         transport::post(&self.url, &body);
         self.in_flight = Some(batch);
     }
@@ -161,7 +164,7 @@ impl Courier {
                 let mut events = self.events(store);
                 delivery::remove(&mut events, &batch);
                 let more = !events.is_empty();
-                self.save(store, events, now, false);
+                self.save(store, events, now);
                 if more {
                     self.schedule(now);
                 }
@@ -170,10 +173,11 @@ impl Courier {
     }
 
     /// Back from the back/forward cache: this tab's outbox, if still there, is alive again.
-    pub fn returned(&self, store: &Storage, now: Millis) {
-        let events = self.events(store);
-        if !events.is_empty() {
-            self.save(store, events, now, false);
+    pub fn returned(&mut self, store: &Storage, now: Millis) {
+        if self.left {
+            self.left = false;
+            let events = self.events(store);
+            self.save(store, events, now);
         }
     }
 
