@@ -168,9 +168,11 @@ mod tests {
                 .bool("yes", true)
                 .object("empty", |_| {})
                 .array("list", ["a", "b"], |item, s| item.str(s))
-                .array("objects", [1u64, 2], |item, n| item.object(|o| {
-                    o.uint("n", n);
-                }));
+                .array("objects", [1u64, 2], |item, n| {
+                    item.object(|o| {
+                        o.uint("n", n);
+                    })
+                });
         });
         let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(

@@ -1,8 +1,8 @@
 //! The Braze SDK data API of design.md section 4.
 
 use crate::engine::{Datapoint, Kind};
-use alloc::string::String;
 use crate::json::{self, Object};
+use alloc::string::String;
 
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -5,7 +5,13 @@ use appboy_wasm::wire::{Event, EventData};
 use proptest::prelude::*;
 
 fn event(name: &str, n: usize) -> Event {
-    Event { name: name.into(), time: 1_767_225_600_000 + n as u64, session_id: format!("{n:08}-0000-4000-8000-000000000000"), data: EventData::default(), user_id: None }
+    Event {
+        name: name.into(),
+        time: 1_767_225_600_000 + n as u64,
+        session_id: format!("{n:08}-0000-4000-8000-000000000000"),
+        data: EventData::default(),
+        user_id: None,
+    }
 }
 
 #[test]

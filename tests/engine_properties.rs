@@ -56,7 +56,10 @@ fn delta() -> impl Strategy<Value = i64> {
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000), ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000),
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {

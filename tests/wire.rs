@@ -13,7 +13,12 @@ fn event_json(dp: &Datapoint) -> Value {
 
 #[test]
 fn an_end_carries_its_duration_in_seconds_and_the_user() {
-    let dp = Datapoint { kind: Kind::End { duration: 300_000 }, time: 1_767_225_900_123, session_id: Uuid::parse(ID).unwrap(), user_id: Some("user-42".into()) };
+    let dp = Datapoint {
+        kind: Kind::End { duration: 300_000 },
+        time: 1_767_225_900_123,
+        session_id: Uuid::parse(ID).unwrap(),
+        user_id: Some("user-42".into()),
+    };
     assert_eq!(event_json(&dp), json!({"name":"se","time":1767225900.123,"session_id":ID,"data":{"d":300},"user_id":"user-42"}));
 }
 

@@ -126,7 +126,8 @@ impl Courier {
             return;
         }
         let batch: Vec<Event> = events.iter().take(delivery::batch_len(&events)).cloned().collect();
-        let body = Batch { api_key: sender.api_key, time: now, device_id: sender.device_id, user_id: sender.user_id, events: &batch }.to_json();
+        let body =
+            Batch { api_key: sender.api_key, time: now, device_id: sender.device_id, user_id: sender.user_id, events: &batch }.to_json();
         if beacon {
             // No answer comes back: the datapoints stay, for this tab, another or the next page
             // to send again (the endpoint keeps one of each); a page being left says so.

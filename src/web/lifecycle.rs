@@ -21,11 +21,17 @@ pub enum Report {
     /// Pointer, key or scroll, at most once a throttle period.
     Interaction,
     /// Another tab wrote localStorage.
-    Storage { key: String, value: Option<String> },
+    Storage {
+        key: String,
+        value: Option<String>,
+    },
     Timer(TimerId),
     /// The endpoint's answer to the request in flight: its status (`None`: the request failed)
     /// and the wait it asked for with `Retry-After`.
-    Answer { status: Option<u16>, retry_after: Option<Millis> },
+    Answer {
+        status: Option<u16>,
+        retry_after: Option<Millis>,
+    },
 }
 
 pub struct Lifecycle {

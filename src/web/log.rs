@@ -2,8 +2,8 @@
 //! function the page gives with `setLogger`. Messages are joined from pieces, not formatted:
 //! `core::fmt` would weigh more than the engine.
 
-use alloc::string::String;
 use super::{browser, Local};
+use alloc::string::String;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
