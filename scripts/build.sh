@@ -14,8 +14,9 @@ RUSTFLAGS="--remap-path-prefix=$HOME/.cargo/registry/src/= --remap-path-prefix=$
 out=target/wasm-bindgen
 rm -rf "$out" pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir "$out" --out-name appboy_wasm target/wasm32-unknown-unknown/wasm/appboy_wasm.wasm
-# The producers and target-features sections only describe the build: browsers ignore them.
-wasm-opt -Oz --converge --strip-producers --strip-target-features -o pkg/appboy_wasm_bg.wasm "$out/appboy_wasm_bg.wasm"
+# The producers and target-features sections only describe the build: browsers ignore them. Rust
+# keeps its stack at the bottom of memory and defines (not imports) its memory, zero-filled.
+wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features -o pkg/appboy_wasm_bg.wasm "$out/appboy_wasm_bg.wasm"
 # The generated glue and src/web/browser.js become one minified module.
 esbuild "$out/appboy_wasm.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
   --outfile=pkg/appboy_wasm.js
