@@ -1,0 +1,66 @@
+// The demo pages' panel: the SDK used as a page would, plus a view of what it is doing (the live
+// session, the datapoints waiting in localStorage and the ones the collector has).
+import init, { appboy } from '/pkg/appboy_wasm.js';
+
+export const API_KEY = 'demo-api-key';
+const timeout = Number(localStorage.getItem('demo.timeout') ?? 10);
+
+await init();
+appboy.initialize(API_KEY, { sessionTimeoutInSeconds: timeout, enableLogging: true });
+let session = null;
+appboy.subscribeToSessionUpdates((s) => { session = s; });
+appboy.openSession();
+
+const $ = (id) => document.getElementById(id);
+const time = (ms) => new Date(ms).toLocaleTimeString();
+$('timeout').value = timeout;
+$('timeout-form').onsubmit = (e) => {
+  e.preventDefault();
+  localStorage.setItem('demo.timeout', $('timeout').value);
+  location.reload();
+};
+$('user-form').onsubmit = (e) => {
+  e.preventDefault();
+  if ($('user').value) appboy.changeUser($('user').value);
+};
+$('flush').onclick = () => appboy.requestImmediateDataFlush();
+$('device').textContent = appboy.getDeviceId();
+
+// What waits in this API key's outboxes (one per tab), straight from localStorage.
+function queued() {
+  const events = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (!key.startsWith(`appboy.${API_KEY}.outbox.`)) continue;
+    try { events.push(...JSON.parse(localStorage.getItem(key)).events); } catch {}
+  }
+  return events;
+}
+
+async function acknowledged() {
+  const device = appboy.getDeviceId();
+  const response = await fetch(`/api/v3/sessions?api_key=${API_KEY}&device_id=${device}`);
+  return response.ok ? response.json() : [];
+}
+
+function render(list, items) {
+  list.replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+}
+
+async function refresh() {
+  $('session').textContent = session ? session.id : 'none: it ended; any activity opens a new one';
+  $('user-id').textContent = appboy.getUserId() ?? 'anonymous';
+  $('started').textContent = session ? time(session.startedAt) : '–';
+  $('last').textContent = session ? time(session.lastActivityAt) : '–';
+  $('expires').textContent = session ? `${Math.max(0, Math.ceil((session.expiresAt - Date.now()) / 1000))} s` : '–';
+  const waiting = queued();
+  render($('queued'), waiting.length ? waiting.map((e) => `${e.name} ${e.session_id.slice(0, 8)} at ${time(e.time * 1000)}`) : ['nothing waiting']);
+  try {
+    const sessions = await acknowledged();
+    render($('acked'), sessions.length ? sessions.map((s) => `${s.session_id.slice(0, 8)}  ${s.start ? time(s.start * 1000) : '?'} → ${s.open ? 'open' : time(s.end * 1000)}${s.duration != null ? ` (${Math.round(s.duration)} s)` : ''}`) : ['none yet']);
+  } catch {
+    render($('acked'), ['the collector is not answering']);
+  }
+}
+setInterval(refresh, 500);
+refresh();
