@@ -1,9 +1,27 @@
 #!/usr/bin/env bash
-# Builds the SDK and serves the demo (www/) and the package (pkg/) on http://127.0.0.1:${PORT:-8080},
-# with a data endpoint that records what the SDK sends. Runs until stopped (Ctrl-C).
+# Builds the SDK and the collector, then serves the demo site, the dashboard and the data endpoint
+# from the collector on http://127.0.0.1:${PORT:-8080} (PORT=0: any free port), keeping what it
+# receives in ${DB:-target/demo.db}. Prints the addresses; runs until stopped (Ctrl-C).
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 cd "$ROOT"
-"$ROOT/scripts/build.sh"
-ensure_node_modules
-exec node scripts/serve.mjs "${PORT:-8080}"
+scripts/build.sh
+say "building the collector"
+cargo build --release -p collector
+
+out=$(mktemp)
+target/release/collector --port "${PORT:-8080}" --db "${DB:-target/demo.db}" --root "$ROOT" >"$out" &
+collector=$!
+trap 'kill $collector 2>/dev/null; rm -f "$out"' EXIT INT TERM
+until grep -q 'listening on' "$out"; do
+  kill -0 $collector 2>/dev/null || { echo "the collector did not start (is the port in use? try PORT=0)" >&2; exit 1; }
+  sleep 0.1
+done
+base=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
+echo
+echo "  demo site:  $base/www/"
+echo "  dashboard:  $base/www/dashboard.html"
+echo "  endpoint:   $base/api/v3/data/"
+echo
+echo "Stop with Ctrl-C."
+wait $collector

@@ -11,7 +11,7 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 
 // An endpoint that stores each datapoint once by (api_key, name, session_id), as design.md
 // section 4 asks of any endpoint. `respond(request, body)` may return a status to answer instead.
-export async function startServer({ respond, port = 0 } = {}) {
+export async function startServer({ respond } = {}) {
   const endpoint = { posts: [], attempts: [], datapoints: new Map(), respond };
   const server = createServer(async (req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
@@ -36,9 +36,6 @@ export async function startServer({ respond, port = 0 } = {}) {
       }
       return res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     }
-    if (req.url === '/api/v3/datapoints') {
-      return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([...endpoint.datapoints.values()], null, 1));
-    }
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(ROOT, path.endsWith('/') ? path + 'index.html' : path);
     try {
@@ -48,7 +45,7 @@ export async function startServer({ respond, port = 0 } = {}) {
       res.writeHead(404).end('not found');
     }
   });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint.url = `http://127.0.0.1:${server.address().port}`;
   endpoint.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
   endpoint.stored = (name) => [...endpoint.datapoints.values()].filter((d) => !name || d.name === name);
