@@ -20,9 +20,11 @@ wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-produce
 # The generated glue and src/web/browser.js become one minified module.
 esbuild "$out/appboy_wasm.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
   --outfile=pkg/appboy_wasm.js
+# The loader for plain pages that call `appboy` before the module has loaded.
+esbuild src/loader/appboy-loader.js --minify --legal-comments=none --log-level=warning --outfile=pkg/appboy-loader.js
 cp "$out/appboy_wasm.d.ts" "$out/appboy_wasm_bg.wasm.d.ts" pkg/
 cp pkg.json pkg/package.json
 
 gz() { gzip -9 -c "$1" | wc -c; }
-wasm=$(gz pkg/appboy_wasm_bg.wasm); js=$(gz pkg/appboy_wasm.js)
-say "pkg/ ready: wasm $wasm B + JS $js B = $((wasm + js)) B gzipped (budget 24576 B)"
+wasm=$(gz pkg/appboy_wasm_bg.wasm); js=$(gz pkg/appboy_wasm.js); loader=$(gz pkg/appboy-loader.js)
+say "pkg/ ready: wasm $wasm B + JS $js B = $((wasm + js)) B gzipped (budget 24576 B); the optional loader $loader B"
