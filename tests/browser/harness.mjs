@@ -38,6 +38,9 @@ export async function startServer({ respond } = {}) {
     }
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(ROOT, path.endsWith('/') ? path + 'index.html' : path);
+    // ?csp=... serves the page under that Content-Security-Policy.
+    const csp = new URL(req.url, 'http://x').searchParams.get('csp');
+    if (csp) res.setHeader('Content-Security-Policy', csp);
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
