@@ -22,6 +22,7 @@ export PROPTEST_CASES=${PROPTEST_CASES:-10000}
 stage native cargo test --workspace
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 stage build scripts/build.sh
+stage consumer tests/consumers/build.sh
 stage browser node --test --test-concurrency=1 tests/browser/
 
 # One closing line for all runners: cargo's and wasm-bindgen-test's "test result" lines, node's "# pass/# fail".

@@ -1,0 +1,23 @@
+// What an npm user writes: the package imported by name, typed, bundled by Vite.
+import init, { appboy, type InitializationOptions, type SessionUpdate } from 'appboy-wasm';
+
+declare global {
+  interface Window { consumer?: { sessionId?: string; update?: SessionUpdate | null; error?: string } }
+}
+
+const options: InitializationOptions = { sessionTimeoutInSeconds: 900, enableLogging: true };
+const params = new URLSearchParams(location.search);
+
+try {
+  await init();
+  const ok: boolean = appboy.initialize(params.get('key') ?? 'consumer-key', options);
+  let update: SessionUpdate | null = null;
+  const subscription: string | undefined = appboy.subscribeToSessionUpdates((s) => { update = s; });
+  appboy.openSession();
+  appboy.requestImmediateDataFlush();
+  const sessionId: string | undefined = appboy.getSessionId();
+  if (subscription) appboy.removeSubscription(subscription);
+  window.consumer = ok ? { sessionId, update } : { error: 'initialize returned false' };
+} catch (error) {
+  window.consumer = { error: String(error) };
+}
