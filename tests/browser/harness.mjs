@@ -17,7 +17,8 @@ export async function startServer({ respond } = {}) {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
     if (req.method === 'OPTIONS') return res.writeHead(204).end();
-    if (req.url.startsWith('/api/v3/data/') && req.method === 'POST') {
+    // The data API; Braze's own SDK, given a bare origin as baseUrl, posts to {origin}/data/.
+    if (req.method === 'POST' && /\/data\/?$/.test(new URL(req.url, 'http://x').pathname)) {
       let body = '';
       for await (const chunk of req) body += chunk;
       endpoint.attempts.push({ at: Date.now(), contentType: req.headers['content-type'], body });
