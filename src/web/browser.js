@@ -96,6 +96,21 @@ export function origin() {
   try { return location.origin; } catch { return ''; }
 }
 
+// Values the page gave or storage held, read without trusting them: getters and proxies may throw.
+export function field(o, key) {
+  try { return typeof o === 'object' && o !== null ? o[key] : undefined; } catch { return undefined; }
+}
+export function keys(o) {
+  try { return Object.keys(o); } catch { return []; }
+}
+export function parse(text) {
+  try { return JSON.parse(text); } catch { return undefined; }
+}
+// crypto.getRandomValues, or Math.random where a host lacks it: ids must still be made.
+export function randomFill(bytes) {
+  try { crypto.getRandomValues(bytes); } catch { for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256; }
+}
+
 // Calls a function the page gave (logger, subscriber) and ignores what it throws.
 export function call(f, arg) {
   try { f(arg); } catch {}

@@ -22,6 +22,12 @@ extern "C" {
     pub fn beacon(url: &str, body: &str) -> bool;
     pub fn origin() -> String;
 
+    pub fn field(o: &JsValue, key: &str) -> JsValue;
+    pub fn keys(o: &JsValue) -> js_sys::Array;
+    pub fn parse(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = randomFill)]
+    pub fn random_fill(bytes: &mut [u8]);
+
     pub fn call(f: &JsValue, arg: &JsValue);
     pub fn log(level: &str, message: &str, sink: &JsValue);
 }

@@ -10,10 +10,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn get(object: &JsValue, key: &str) -> JsValue {
-    if !object.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    super::browser::field(object, key)
 }
 
 fn absent(value: &JsValue) -> bool {

@@ -1,10 +1,10 @@
 //! The `initialize` options (design.md section 2), read field by field so that one bad value
 //! costs only itself: a serde struct would refuse the whole object for one wrong type.
 
-use super::log;
+use super::{browser, log};
 use crate::engine::{session_timeout, Millis, TimeoutChoice};
 use alloc::string::String;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
 const KNOWN: [&str; 4] = ["sessionTimeoutInSeconds", "baseUrl", "enableLogging", "flushIntervalInSeconds"];
@@ -19,20 +19,14 @@ pub struct Options {
 impl Options {
     /// Reads the second argument of `initialize`: an options object, or the timeout itself.
     pub fn read(value: &JsValue) -> Options {
-        let field = |name: &str| -> JsValue {
-            if value.is_object() {
-                js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-            } else {
-                JsValue::UNDEFINED
-            }
-        };
+        let field = |name: &str| browser::field(value, name);
         // Logging first, so that what follows can be logged.
         let enable_logging = field("enableLogging").as_bool().unwrap_or(false);
         if enable_logging {
             log::set_enabled(true);
         }
-        if let Some(object) = value.dyn_ref::<js_sys::Object>().filter(|_| !value.is_function()) {
-            for key in js_sys::Object::keys(object).iter() {
+        if value.is_object() {
+            for key in browser::keys(value).iter() {
                 let key = key.as_string().unwrap_or_default();
                 if !KNOWN.contains(&key.as_str()) {
                     log::warn(&["ignoring unknown option ", &key]);
@@ -43,7 +37,7 @@ impl Options {
         }
 
         let timeout_value = if value.as_f64().is_some() { value.clone() } else { field("sessionTimeoutInSeconds") };
-        let (timeout, choice) = session_timeout(number(&timeout_value));
+        let (timeout, choice) = session_timeout(timeout_value.as_f64());
         match choice {
             TimeoutChoice::Raised => log::warn(&["sessionTimeoutInSeconds is below the minimum of 1 second; using 1"]),
             TimeoutChoice::Given => {}
@@ -59,7 +53,7 @@ impl Options {
         }
 
         let interval = field("flushIntervalInSeconds");
-        let flush_interval = match number(&interval) {
+        let flush_interval = match interval.as_f64() {
             Some(s) if s.is_finite() && s >= 1.0 => s,
             None if interval.is_undefined() || interval.is_null() => DEFAULT_FLUSH_INTERVAL_SECONDS,
             _ => {
@@ -69,16 +63,4 @@ impl Options {
         };
         Options { timeout, base_url, enable_logging, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis }
     }
-}
-
-/// A number, or a string that JavaScript reads as one ("900"); anything else is `None`.
-fn number(value: &JsValue) -> Option<f64> {
-    if let Some(n) = value.as_f64() {
-        return Some(n);
-    }
-    let text = value.as_string()?;
-    if text.trim_ascii().is_empty() {
-        return None;
-    }
-    Some(js_sys::Number::from(value.clone()).value_of())
 }

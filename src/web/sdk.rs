@@ -272,7 +272,7 @@ impl Sdk {
                         .uint("lastActivityAt", last)
                         .uint("expiresAt", last.saturating_add(self.engine.timeout()));
                 });
-                js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+                browser::parse(&text)
             }
             None => JsValue::NULL,
         };

@@ -111,5 +111,5 @@ impl Storage {
 
 /// JSON text to a Rust value, through the browser's parser.
 pub fn parse<T>(text: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
-    decode(&js_sys::JSON::parse(text).ok()?)
+    decode(&browser::parse(text))
 }

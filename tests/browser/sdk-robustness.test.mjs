@@ -14,7 +14,9 @@ const stored = (name, sessionId) => server.stored(name).filter((d) => d.session_
 // Every function with wrong types and missing arguments; what each returned, and what was thrown.
 async function callEverything(page) {
   return page.evaluate(() => {
-    const weird = [undefined, null, 0, -1, NaN, '', 'x', {}, [], () => 1, Symbol('s'), 10n, new Date(), { sessionTimeoutInSeconds: {} }];
+    const hostile = new Proxy({}, { get() { throw new Error('get'); }, ownKeys() { throw new Error('ownKeys'); }, has() { throw new Error('has'); } });
+    const getter = { get sessionTimeoutInSeconds() { throw new Error('getter'); } };
+    const weird = [undefined, null, 0, -1, NaN, '', 'x', {}, [], () => 1, Symbol('s'), 10n, new Date(), { sessionTimeoutInSeconds: {} }, hostile, getter];
     const thrown = [];
     const results = {};
     for (const name of ['initialize', 'openSession', 'changeUser', 'requestImmediateDataFlush', 'getDeviceId', 'getUserId',

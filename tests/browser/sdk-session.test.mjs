@@ -71,7 +71,7 @@ test('the timeout option: an object, a bare number, and values below the minimum
     [{ sessionTimeoutInSeconds: 900 }, 900], [900, 900], [{ sessionTimeoutInSeconds: 0.2 }, 1],
     [{ sessionTimeoutInSeconds: 0 }, 1], [{ sessionTimeoutInSeconds: -5 }, 1], [-5, 1],
     [{ sessionTimeoutInSeconds: NaN }, 1800], [{ sessionTimeoutInSeconds: 'abc' }, 1800],
-    [{ sessionTimeoutInSeconds: '900' }, 900], [{}, 1800], [undefined, 1800],
+    [{ sessionTimeoutInSeconds: '900' }, 1800], [{}, 1800], [undefined, 1800],
   ];
   for (const [options, seconds] of cases) {
     const context = await browser.newContext();
