@@ -25,6 +25,7 @@ esbuild "$out/appboy_wasm.js" --bundle --format=esm --minify --legal-comments=no
 esbuild src/loader/appboy-loader.js --minify --legal-comments=none --log-level=warning --outfile=pkg/appboy-loader.js
 cp "$out/appboy_wasm.d.ts" "$out/appboy_wasm_bg.wasm.d.ts" pkg/
 cp pkg.json pkg/package.json
+cp README.md LICENSE pkg/
 
 gz() { gzip -9 -c "$1" | wc -c; }
 wasm=$(gz pkg/appboy_wasm_bg.wasm); js=$(gz pkg/appboy_wasm.js); loader=$(gz pkg/appboy-loader.js)
