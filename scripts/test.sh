@@ -23,6 +23,7 @@ stage native cargo test --workspace
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 stage build scripts/build.sh
 stage consumer tests/consumers/build.sh
+stage collector cargo build --release -p collector
 stage browser node --test --test-concurrency=1 tests/browser/
 
 # One closing line for all runners: cargo's and wasm-bindgen-test's "test result" lines, node's "# pass/# fail".

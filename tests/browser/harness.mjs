@@ -95,3 +95,25 @@ export async function eventually(check, { timeout = 5000 } = {}) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+// The real collector (cargo build --release -p collector) on a free port with a fresh database.
+export async function startCollector() {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const binary = join(ROOT, 'target/release/collector');
+  if (!existsSync(binary)) throw new Error('build the collector first: cargo build --release -p collector');
+  const db = join(mkdtempSync(join(tmpdir(), 'collector-')), 'test.db');
+  const child = spawn(binary, ['--port', '0', '--db', db, '--root', ROOT], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/listening on (http:\/\/\S+)/);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`the collector exited with ${code}`)));
+  });
+  child.stderr.resume();
+  return { url, close: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
+}
