@@ -1,1 +1,98 @@
-fn main() {}
+//! The collector: a Braze-compatible data endpoint on SQLite that stores the SDK's session
+//! datapoints once each, answers the App Usage dashboard and serves the demo's files.
+
+mod args;
+mod db;
+mod error;
+mod queries;
+mod routes;
+mod validate;
+
+use std::io::{IsTerminal, Write};
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
+
+fn main() -> ExitCode {
+    let args = match args::parse(std::env::args().skip(1)) {
+        Ok(args::Command::Run(args)) => args,
+        Ok(args::Command::Help) => {
+            print!("{}", args::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprint!("collector: {message}\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("collector: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("collector: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Info to stderr (stdout carries only the ready line); RUST_LOG, in `target=level` form, overrides.
+fn init_logging() {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) => spec.parse().unwrap_or_else(|e| {
+            eprintln!("collector: RUST_LOG={spec:?} is not understood ({e}); logging at info");
+            Targets::new().with_default(tracing::Level::INFO)
+        }),
+        Err(_) => Targets::new().with_default(tracing::Level::INFO),
+    };
+    let format = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
+    tracing_subscriber::registry().with(format).with(filter).init();
+}
+
+async fn serve(args: args::Args) -> Result<(), String> {
+    let db = db::Db::open(&args.db).map_err(|e| format!("cannot open the database {}: {e}", args.db.display()))?;
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let app = routes::App { db, api_keys: Arc::new(args.api_keys.into_iter().collect()) };
+    let router = routes::router(app, &args.root);
+    // The one line on stdout: scripts and tests wait for it to learn the port.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "collector listening on http://127.0.0.1:{port}").and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+    drop(stdout);
+    axum::serve(listener, router).with_graceful_shutdown(stopped()).await.map_err(|e| e.to_string())
+}
+
+/// Ctrl-C or SIGTERM (the demo script's `kill`): in-flight requests finish, then the database
+/// closes cleanly. A signal that cannot be watched never fires, rather than stopping at once.
+async fn stopped() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,118 @@
+//! The HTTP surface: the data endpoint, the dashboard's queries, static files, CORS and the
+//! request log.
+
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::{queries, validate};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, Method};
+use axum::middleware::{self, Next};
+use axum::response::{Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+
+/// The largest body accepted on the data endpoint.
+const MAX_BODY: usize = 1 << 20;
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    /// The keys served; empty: any non-empty key.
+    pub api_keys: Arc<HashSet<String>>,
+}
+
+pub fn router(app: App, root: &Path) -> Router {
+    Router::new()
+        .route("/api/v3/data", post(data))
+        .route("/api/v3/data/", post(data))
+        .route("/api/v3/usage", get(usage))
+        .route("/api/v3/sessions", get(sessions))
+        .route("/api/v3/keys", get(keys))
+        .route("/", get(|| async { Redirect::temporary("/www/") }))
+        .fallback_service(ServeDir::new(root))
+        .with_state(app)
+        // Outside the routes, so that errors, static files and preflights carry the headers too.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+                .allow_headers([header::CONTENT_TYPE]),
+        )
+        .layer(middleware::from_fn(log))
+}
+
+/// One line per request, preflights and refusals included.
+async fn log(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    tracing::info!("{method} {path} {} {ms:.1}ms", response.status().as_u16());
+    response
+}
+
+/// `POST /api/v3/data/`. Any content type is read as JSON: `navigator.sendBeacon` sends
+/// `text/plain` so that the browser needs no preflight.
+async fn data(State(app): State<App>, body: Body) -> Result<Json<Value>, ApiError> {
+    let body = read_limited(body).await?;
+    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+    let key = validate::api_key(&body).map_err(ApiError::bad_request)?;
+    if !app.api_keys.is_empty() && !app.api_keys.contains(key) {
+        return Err(ApiError::unauthorized(format!("API key {key:?} is not served here")));
+    }
+    let batch = validate::batch(&body).map_err(ApiError::bad_request)?;
+    let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    app.db.run(move |conn| db::insert(conn, &batch, received)).await?;
+    Ok(Json(Value::Object(Default::default())))
+}
+
+/// The body, refused with 413 past `MAX_BODY` bytes without reading further.
+async fn read_limited(body: Body) -> Result<Bytes, ApiError> {
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(ApiError::too_large(format!("the body is larger than {MAX_BODY} bytes"))),
+        Err(e) => Err(ApiError::bad_request(format!("the body could not be read: {e}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct Filter {
+    api_key: Option<String>,
+    user_id: Option<String>,
+    device_id: Option<String>,
+}
+
+/// The query string, with `api_key` required; refusals as JSON like every other error.
+fn filter(query: Result<Query<Filter>, QueryRejection>) -> Result<(String, Filter), ApiError> {
+    let Query(mut filter) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    match filter.api_key.take() {
+        Some(key) if !key.is_empty() => Ok((key, filter)),
+        _ => Err(ApiError::bad_request("the api_key query parameter is missing")),
+    }
+}
+
+async fn usage(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<queries::Usage>, ApiError> {
+    let (key, _) = filter(query)?;
+    app.db.run(move |conn| queries::usage(conn, &key)).await.map(Json)
+}
+
+async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Session>>, ApiError> {
+    let (key, f) = filter(query)?;
+    app.db.run(move |conn| queries::sessions(conn, &key, f.user_id.as_deref(), f.device_id.as_deref())).await.map(Json)
+}
+
+async fn keys(State(app): State<App>) -> Result<Json<Vec<String>>, ApiError> {
+    app.db.run(|conn| queries::keys(conn)).await.map(Json)
+}

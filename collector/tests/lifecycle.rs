@@ -1,0 +1,80 @@
+//! The process: its arguments, its ready line, stopping, and data kept across restarts.
+
+mod common;
+
+use common::{batch, se, ss, Server, TempDir};
+use serde_json::json;
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_collector")).args(args).output().unwrap()
+}
+
+#[test]
+fn bad_arguments_are_a_usage_error() {
+    let dir = TempDir::new("args");
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let cases = [
+        (vec!["--port"], "--port needs a value"),
+        (vec!["--port", "http"], "--port \"http\" is not a port number"),
+        (vec!["--port", "70000"], "--port \"70000\" is not a port number"),
+        (vec!["--verbose"], "unknown argument \"--verbose\""),
+        (vec!["--api-key", ""], "--api-key needs a non-empty key"),
+        (vec!["--root", file.to_str().unwrap()], "is not a directory"),
+    ];
+    for (args, message) in cases {
+        let output = run(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message) && stderr.contains("usage: collector"), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
+    let help = run(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).starts_with("usage: collector"));
+}
+
+#[test]
+fn sigterm_stops_it_cleanly_after_one_stdout_line() {
+    let dir = TempDir::new("sigterm");
+    let server = Server::start(&dir, &[]);
+    assert_eq!(server.send(&batch("k", "dev", None, vec![ss(1, 1.0)])).status, 200);
+    let killed = Command::new("kill").args(["-TERM", &server.pid().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let (status, rest) = server.wait();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest, "", "the ready line is the only line on stdout");
+}
+
+#[test]
+fn a_restart_on_the_same_database_keeps_the_data() {
+    let dir = TempDir::new("restart");
+    let first = Server::start(&dir, &[]);
+    assert_eq!(first.send(&batch("k", "dev", Some("u"), vec![ss(1, 10.0), se(1, 20.0, 10.0), ss(2, 30.0)])).status, 200);
+    let before = (first.sessions("api_key=k"), first.usage("k"));
+    // Killed outright (SIGKILL), as a crash would: a committed batch is in the WAL already.
+    drop(first);
+
+    let second = Server::start(&dir, &[]);
+    assert_eq!((second.sessions("api_key=k"), second.usage("k")), before);
+    // And it goes on deduplicating against what the first run stored.
+    assert_eq!(second.send(&batch("k", "dev", Some("u"), vec![ss(1, 99.0), se(2, 40.0, 10.0)])).status, 200);
+    let sessions = second.sessions("api_key=k");
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0]["start"], json!(10.0));
+    assert_eq!((&sessions[1]["end"], &sessions[1]["open"]), (&json!(40.0), &json!(false)));
+}
+
+#[test]
+fn a_port_in_use_is_an_error_not_a_hang() {
+    let dir = TempDir::new("port-in-use");
+    let server = Server::start(&dir, &[]);
+    let port = server.addr.rsplit(':').next().unwrap();
+    let db = dir.path().join("second.db");
+    let output = run(&["--port", port, "--db", db.to_str().unwrap(), "--root", dir.root().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
