@@ -49,8 +49,8 @@ function drawTimeline(sessions) {
   const width = 900, label = 130, row = 30, top = 24;
   const x = (t) => label + ((t - from) / Math.max(to - from, 1)) * (width - label - 10);
   const svg = el('svg', { viewBox: `0 0 ${width} ${top + rows.length * row + 10}`, width: '100%', role: 'img', 'aria-label': 'Sessions over time' });
-  for (const t of [from, (from + to) / 2, to]) {
-    svg.append(el('text', { x: x(t), y: 14, 'text-anchor': 'middle', 'font-size': 11, fill: '#6b7385' }, clock(t)));
+  for (const [t, anchor] of [[from, 'start'], [(from + to) / 2, 'middle'], [to, 'end']]) {
+    svg.append(el('text', { x: x(t), y: 14, 'text-anchor': anchor, 'font-size': 11, fill: '#6b7385' }, clock(t)));
     svg.append(el('line', { x1: x(t), x2: x(t), y1: 18, y2: top + rows.length * row, stroke: '#e3e6ee' }));
   }
   rows.forEach((user, i) => {

@@ -40,7 +40,9 @@ pub fn router(app: App, root: &Path) -> Router {
         .route("/api/v3/sessions", get(sessions))
         .route("/api/v3/keys", get(keys))
         .route("/", get(|| async { Redirect::temporary("/www/") }))
-        .fallback_service(ServeDir::new(root))
+        // The demo site and the SDK package only: the root is a repository, with .git and databases.
+        .nest_service("/www", ServeDir::new(root.join("www")))
+        .nest_service("/pkg", ServeDir::new(root.join("pkg")))
         .with_state(app)
         // Outside the routes, so that errors, static files and preflights carry the headers too.
         .layer(

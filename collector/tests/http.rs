@@ -38,7 +38,7 @@ fn cors_preflights_are_answered_and_every_answer_allows_any_origin() {
 }
 
 #[test]
-fn files_under_the_root_are_served() {
+fn the_demo_and_the_package_are_served_and_nothing_else() {
     let dir = TempDir::new("static");
     let root = dir.root();
     fs::create_dir_all(root.join("www")).unwrap();
@@ -47,8 +47,9 @@ fn files_under_the_root_are_served() {
     fs::write(root.join("pkg/appboy_wasm.js"), "export default 1;").unwrap();
     let wasm = b"\0asm\x01\0\0\0";
     fs::write(root.join("pkg/appboy_wasm_bg.wasm"), wasm).unwrap();
-    // Beside the root, not in it.
+    // Beside the root, and in it but outside www/ and pkg/.
     fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+    fs::write(root.join("secret.txt"), "secret").unwrap();
     let server = Server::start(&dir, &[]);
 
     for path in ["/www/index.html", "/www/"] {
@@ -67,7 +68,9 @@ fn files_under_the_root_are_served() {
     assert!((300..400).contains(&home.status), "{}", home.status);
     assert_eq!(home.header("location"), Some("/www/"));
     assert_eq!(server.get("/www/missing.html").status, 404);
-    for escape in ["/../secret.txt", "/www/../../secret.txt", "/%2e%2e/secret.txt"] {
+    for escape in
+        ["/secret.txt", "/../secret.txt", "/www/../secret.txt", "/www/../../secret.txt", "/%2e%2e/secret.txt", "/pkg/%2e%2e/secret.txt"]
+    {
         let response = server.get(escape);
         assert_ne!(response.status, 200, "{escape}");
         assert!(!response.text().contains("secret"), "{escape}");

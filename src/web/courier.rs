@@ -126,8 +126,11 @@ impl Courier {
             return;
         }
         let batch: Vec<Event> = events.iter().take(delivery::batch_len(&events)).cloned().collect();
-        let body =
-            Batch { api_key: sender.api_key, time: now, device_id: sender.device_id, user_id: sender.user_id, events: &batch }.to_json();
+        // The batch names a user only when every datapoint in it is that user's: an endpoint may
+        // credit datapoints without a user to the batch's (anonymous ones queued before a
+        // `changeUser` would go to the new user).
+        let user_id = sender.user_id.filter(|u| batch.iter().all(|e| e.user_id.as_deref() == Some(*u)));
+        let body = Batch { api_key: sender.api_key, time: now, device_id: sender.device_id, user_id, events: &batch }.to_json();
         if beacon {
             // No answer comes back: the datapoints stay, for this tab, another or the next page
             // to send again (the endpoint keeps one of each); a page being left says so.

@@ -20,7 +20,8 @@ async function visit(context, path) {
   return page;
 }
 
-const sessionsCell = (page) => page.evaluate(() => document.querySelector('#devices tbody tr td:nth-child(2)')?.textContent);
+// The Sessions count in the dashboard's row for `device`.
+const sessionsCell = (page, device) => page.evaluate((id) => document.querySelector(`#devices tbody tr[data-id="${id}"] td:nth-child(2)`)?.textContent, device);
 
 test('the demo pages and the dashboard load with no console errors', async () => {
   const context = await browser.newContext();
@@ -34,8 +35,8 @@ test('the demo pages and the dashboard load with no console errors', async () =>
 
 test('visit, leave for longer than the timeout, return: the dashboard goes from 1 to 2 sessions', async () => {
   const site = await browser.newContext();
-  // A minute behind real time, so that after the departure the site is at about the dashboard's now.
-  await site.clock.install({ time: Date.now() - 60_000 });
+  // Behind real time by the visit and the departure, so the site ends at about the dashboard's now.
+  await site.clock.install({ time: Date.now() - 70_000 });
   const page = await visit(site, '/www/');
   await page.waitForFunction(() => document.getElementById('session').textContent.length === 36);
   const first = await page.evaluate(() => document.getElementById('session').textContent);
@@ -44,21 +45,28 @@ test('visit, leave for longer than the timeout, return: the dashboard goes from 
 
   const board = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const dashboard = await visit(board, '/www/dashboard.html');
-  await eventually(async () => assert.equal(await sessionsCell(dashboard), '1'), { timeout: 8000 });
+  await eventually(async () => assert.equal(await sessionsCell(dashboard, device), '1'), { timeout: 8000 });
 
+  await page.clock.runFor(8_000);  // reading the page (the demo's timeout is 10 s)
+  await page.mouse.click(400, 30);
   await setVisibility(page, 'hidden');
   const left = await page.evaluate(() => Date.now());
   await page.clock.fastForward(45_000);  // the demo's timeout is 10 s
   await setVisibility(page, 'visible');
   await page.click('#flush');
-  await eventually(async () => assert.equal(await sessionsCell(dashboard), '2'), { timeout: 8000 });
+  await eventually(async () => assert.equal(await sessionsCell(dashboard, device), '2'), { timeout: 8000 });
 
   const sessions = await (await fetch(`${collector.url}/api/v3/sessions?api_key=demo-api-key&device_id=${device}`)).json();
   const ended = sessions.find((s) => s.session_id === first);
   assert.equal(ended.open, false);
   assert.ok(Math.abs(ended.end * 1000 - left) <= 1000, `ended at ${ended.end * 1000}, left at ${left}`);
   assert.equal(sessions.filter((s) => s.open).length, 1);
-  await eventually(async () => assert.equal(await dashboard.locator('svg rect.session').count(), 2));
+  // The timeline has a bar for each of the two sessions, the second marked open.
+  const second = sessions.find((s) => s.open).session_id;
+  await eventually(async () => {
+    const bars = await dashboard.evaluate(() => [...document.querySelectorAll('svg rect.session')].map((r) => [r.textContent.split('\n')[0], r.classList.contains('open')]));
+    assert.deepEqual(bars.filter(([id]) => id === first || id === second).sort(), [[first, false], [second, true]].sort());
+  });
 
   mkdirSync(join(ROOT, 'target/screenshots'), { recursive: true });
   await dashboard.screenshot({ path: join(ROOT, 'target/screenshots/dashboard.png'), fullPage: true });

@@ -119,6 +119,8 @@ test('changeUser to a new id forces a new session; to the same id it does nothin
   await eventually(() => assert.equal(stored('ss', second).length, 1));
   const [end] = stored('se', sessionId);
   assert.equal(end.user_id, undefined, 'the old session ends as the old (anonymous) user');
+  const carrying = server.posts.filter((p) => p.batch.events.some((e) => e.session_id === sessionId));
+  assert.ok(carrying.length > 0 && carrying.every((p) => p.batch.user_id === undefined), 'no batch credits it to the new user');
   assert.ok(Math.abs(end.time * 1000 - (T0 + MINUTE)) <= 1000, 'ended at the change');
   assert.equal(stored('ss', second)[0].user_id, 'user-42');
   await context.close();
