@@ -17,11 +17,27 @@ const here = (p) => join(ROOT, 'bench', p);
 // What each SDK ships to a page that tracks sessions.
 mkdirSync(here('dist'), { recursive: true });
 execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [here('braze-6-entry.js'), '--bundle', '--minify', '--format=iife', `--outfile=${here('dist/braze-6.js')}`, '--log-level=warning']);
+// The Braze pages: the SDK's script, then initialize and openSession, timed from the first script.
+const brazePage = (src, global) => `<!doctype html>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<script>window.t0 = performance.now();</script>
+<script src="${src}"></script>
+<script>
+  var timeout = Number(new URLSearchParams(location.search).get('timeout') || 1800);
+  ${global}.initialize('bench-key', { baseUrl: location.origin, sessionTimeoutInSeconds: timeout });
+  ${global}.openSession();
+  window.opened = performance.now() - window.t0;
+  window.sdk = ${global};
+</script>
+`;
+writeFileSync(here('dist/braze-3.5.1.html'), brazePage('/bench/node_modules/appboy-web-sdk/appboy.no-amd.core.min.js', 'appboy'));
+writeFileSync(here('dist/braze-6.html'), brazePage('/bench/dist/braze-6.js', 'braze'));
 const gz = (file) => gzipSync(readFileSync(join(ROOT, file)), { level: 9 }).length;
 const SDKS = [
-  { name: 'appboy-wasm', files: ['pkg/appboy_wasm.js', 'pkg/appboy_wasm_bg.wasm'] },
-  { name: 'braze-3.5.1', label: 'appboy-web-sdk 3.5.1 (core)', files: ['bench/node_modules/appboy-web-sdk/appboy.no-amd.core.min.js'] },
-  { name: 'braze-6', label: '@braze/web-sdk 6.13.0 (bundled, session API only)', files: ['bench/dist/braze-6.js'] },
+  { name: 'appboy-wasm', page: 'pages/appboy-wasm.html', files: ['pkg/appboy_wasm.js', 'pkg/appboy_wasm_bg.wasm'] },
+  { name: 'braze-3.5.1', page: 'dist/braze-3.5.1.html', label: 'appboy-web-sdk 3.5.1 (core)', files: ['bench/node_modules/appboy-web-sdk/appboy.no-amd.core.min.js'] },
+  { name: 'braze-6', page: 'dist/braze-6.html', label: '@braze/web-sdk 6.13.0 (bundled, session API only)', files: ['bench/dist/braze-6.js'] },
 ];
 for (const sdk of SDKS) sdk.gzipped = sdk.files.reduce((sum, f) => sum + gz(f), 0);
 
@@ -37,7 +53,7 @@ async function fresh(sdk, query = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/bench/pages/${sdk.name}.html${query}`);
+  await page.goto(`${server.url}/bench/${sdk.page}${query}`);
   await page.waitForFunction(() => window.opened !== undefined, null, { timeout: 10_000 });
   if (errors.length) throw new Error(`${sdk.name}: ${errors.join('; ')}`);
   return { context, page };
@@ -91,7 +107,8 @@ const chrome = execSync(`${process.env.CHROMIUM ?? '/usr/bin/chromium'} --versio
 let table = `| metric | ${SDKS.map((s) => s.label ?? s.name).join(' | ')} | ${peers.map((p) => `appboy-wasm / ${p.name}`).join(' | ')} |\n`;
 table += `| --- | ${SDKS.map(() => '---').join(' | ')} | ${peers.map(() => '---').join(' | ')} |\n`;
 for (const [name, get, show] of metrics) {
-  table += `| ${name} | ${SDKS.map((s) => show(get(s))).join(' | ')} | ${peers.map((p) => `${(get(ours).median / get(p).median).toFixed(3)}x`).join(' | ')} |\n`;
+  const ratio = (r) => `${r < 0.01 ? r.toPrecision(2) : r.toFixed(3)}x`;
+  table += `| ${name} | ${SDKS.map((s) => show(get(s))).join(' | ')} | ${peers.map((p) => ratio(get(ours).median / get(p).median)).join(' | ')} |\n`;
 }
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${chrome}; ` +
   `median (10th–90th percentile) of ${SAMPLES} fresh pages per SDK, alternating; warm openSession over ${WARM_CALLS} calls.\n\n`;

@@ -19,7 +19,9 @@ wasm-bindgen --target web --out-dir "$out" --out-name appboy_wasm target/wasm32-
 # keeps its stack at the bottom of memory and defines (not imports) its memory, zero-filled.
 wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features -o pkg/appboy_wasm_bg.wasm "$out/appboy_wasm_bg.wasm"
 # The generated glue and src/web/browser.js become one minified module.
+# (The glue lists browser.js twice in its imports: harmless, and esbuild would say so.)
 esbuild "$out/appboy_wasm.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
+  --log-override:duplicate-object-key=silent \
   --outfile=pkg/appboy_wasm.js
 # The loader for plain pages that call `appboy` before the module has loaded.
 esbuild src/loader/appboy-loader.js --minify --legal-comments=none --log-level=warning --outfile=pkg/appboy-loader.js

@@ -3,6 +3,37 @@
 import init, { appboy } from '/pkg/appboy_wasm.js';
 
 export const API_KEY = 'demo-api-key';
+
+// The panel, the same on every demo page.
+document.getElementById('panel').outerHTML = `
+  <section>
+    <h2>This session</h2>
+    <dl>
+      <dt>Session</dt><dd id="session">–</dd>
+      <dt>User</dt><dd id="user-id">–</dd>
+      <dt>Started</dt><dd id="started">–</dd>
+      <dt>Last activity</dt><dd id="last">–</dd>
+      <dt>Ends in</dt><dd id="expires">–</dd>
+      <dt>Device</dt><dd id="device">–</dd>
+    </dl>
+  </section>
+  <section>
+    <h2>Try it</h2>
+    <div class="controls">
+      <form id="timeout-form"><label>Timeout <input id="timeout" type="number" min="1" style="width:5rem"> s</label> <button>Apply</button></form>
+      <form id="user-form"><input id="user" placeholder="user id"> <button>Change user</button></form>
+      <button id="flush">Send now</button>
+    </div>
+    <p class="muted">Switch to another tab for longer than the timeout, then come back: the old session ends at the moment you left, and a new one starts.</p>
+  </section>
+  <section>
+    <h2>Datapoints</h2>
+    <div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem">
+      <div><h3 class="muted" style="font-size:.9rem;margin:0 0 .4rem">Waiting in localStorage</h3><ol class="log" id="queued"></ol></div>
+      <div><h3 class="muted" style="font-size:.9rem;margin:0 0 .4rem">Stored by the collector (this device)</h3><ol class="log" id="acked"></ol></div>
+    </div>
+  </section>
+`;
 const timeout = Number(localStorage.getItem('demo.timeout') ?? 10);
 
 await init();
