@@ -37,15 +37,15 @@ function el(name, attributes, text) {
   return node;
 }
 
-// One row per user, one bar per session from its start to its end (or to now, dashed, if open).
-function drawTimeline(sessions) {
+// One row per user (or device), one bar per session from its start to its end (or to now, dashed, if open).
+function drawTimeline(sessions, field) {
   const box = $('timeline');
   if (!sessions.length) return box.replaceChildren('No sessions yet.');
   const now = Date.now() / 1000;
   const starts = sessions.map((s) => s.start ?? s.end);
   const from = Math.min(...starts);
   const to = Math.max(now, ...sessions.map((s) => s.end ?? now));
-  const rows = [...new Set(sessions.map((s) => s.user_id ?? null))];
+  const rows = [...new Set(sessions.map((s) => s[field] ?? null))];
   const width = 900, label = 130, row = 30, top = 24;
   const x = (t) => label + ((t - from) / Math.max(to - from, 1)) * (width - label - 10);
   const svg = el('svg', { viewBox: `0 0 ${width} ${top + rows.length * row + 10}`, width: '100%', role: 'img', 'aria-label': 'Sessions over time' });
@@ -53,10 +53,10 @@ function drawTimeline(sessions) {
     svg.append(el('text', { x: x(t), y: 14, 'text-anchor': anchor, 'font-size': 11, fill: '#6b7385' }, clock(t)));
     svg.append(el('line', { x1: x(t), x2: x(t), y1: 18, y2: top + rows.length * row, stroke: '#e3e6ee' }));
   }
-  rows.forEach((user, i) => {
+  rows.forEach((row, i) => {
     const y = top + i * row;
-    svg.append(el('text', { x: 0, y: y + 19, 'font-size': 12, fill: '#1d2330' }, short(user)));
-    for (const s of sessions.filter((s) => (s.user_id ?? null) === user)) {
+    svg.append(el('text', { x: 0, y: y + 19, 'font-size': 12, fill: '#1d2330' }, short(row)));
+    for (const s of sessions.filter((s) => (s[field] ?? null) === row)) {
       const start = s.start ?? s.end, end = s.end ?? now;
       const bar = el('rect', {
         x: x(start), y: y + 6, width: Math.max(x(end) - x(start), 3), height: 18, rx: 4,
@@ -80,11 +80,12 @@ async function refresh() {
     const [usage, sessions] = await Promise.all([json(`/api/v3/usage?api_key=${key}`), json(`/api/v3/sessions?api_key=${key}`)]);
     fillTable($('users'), usage.users, 'user_id');
     fillTable($('devices'), usage.devices, 'device_id');
-    drawTimeline(sessions);
+    drawTimeline(sessions, $('group').value);
   } catch (error) {
     $('timeline').textContent = `The collector is not answering (${error.message}).`;
   }
 }
 picker.onchange = refresh;
+$('group').onchange = refresh;
 setInterval(refresh, 2000);
 refresh();
