@@ -112,7 +112,7 @@ pub fn decode_state(record: StateRecord) -> Result<State, Rejected> {
 /// A time from storage: a whole, non-negative number of ms that a double holds exactly.
 fn millis(value: f64) -> Result<Millis, Rejected> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    if value.is_finite() && value >= 0.0 && value <= MAX_SAFE && value == (value as Millis) as f64 {
+    if value.is_finite() && (0.0..=MAX_SAFE).contains(&value) && value == (value as Millis) as f64 {
         Ok(value as Millis)
     } else {
         Err(Rejected::Time)

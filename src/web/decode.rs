@@ -36,7 +36,7 @@ fn number(object: &JsValue, key: &str) -> Option<f64> {
 
 /// Seconds on the wire (and in the outbox) back to whole milliseconds.
 fn millis(seconds: f64) -> Option<u64> {
-    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0 + 0.5) as u64)
+    (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0 + 0.5) as u64)
 }
 
 fn version(object: &JsValue) -> Option<u32> {
