@@ -139,7 +139,11 @@ impl Courier {
             self.save(store, events, now);
             return;
         }
-        if self.in_flight.is_some() || (how == Flush::Due && now < self.not_before) {
+        if self.in_flight.is_some() {
+            // Its answer schedules what follows (re-arming here would spin until it came).
+            return;
+        }
+        if how == Flush::Due && now < self.not_before {
             self.schedule(self.not_before);
             return;
         }

@@ -22,8 +22,12 @@ export async function startServer({ respond } = {}) {
       let body = '';
       for await (const chunk of req) body += chunk;
       endpoint.attempts.push({ at: Date.now(), contentType: req.headers['content-type'], body });
-      // A failure to inject: a status, or { status, headers }.
-      const forced = endpoint.respond?.(req, body);
+      // A failure to inject: a status, { status, headers }, or { delay } before a normal answer.
+      let forced = endpoint.respond?.(req, body);
+      if (forced?.delay) {
+        await new Promise((resolve) => setTimeout(resolve, forced.delay));
+        forced = null;
+      }
       if (forced) {
         const { status, headers = {} } = typeof forced === 'number' ? { status: forced } : forced;
         return res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end('{}');

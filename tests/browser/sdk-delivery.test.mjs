@@ -138,3 +138,29 @@ test('two tabs writing datapoints at once, 100 times each: none lost, none count
   for (const tab of tabs) assert.deepEqual(tab.errors, []);
   await context.close();
 });
+
+test('while a request waits for its answer, nothing spins: a handful of timers, not a loop', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    window.timers = 0;
+    const original = window.setTimeout;
+    window.setTimeout = function (...args) { window.timers++; return original.apply(this, args); };
+  });
+  const page = await openSdkPage(context, server);
+  server.respond = (req, body) => (JSON.parse(body).api_key === 'key-slow' ? { delay: 2500 } : null);
+  try {
+    const id = await page.evaluate(() => {
+      appboy.initialize('key-slow');
+      appboy.openSession();  // queues the ss and arms a flush a second later
+      appboy.requestImmediateDataFlush();  // sends it now; the answer takes 2.5 s
+      window.timers = 0;
+      return appboy.getSessionId();
+    });
+    await eventually(() => assert.equal(server.stored('ss').filter((d) => d.session_id === id).length, 1), { timeout: 6000 });
+    const timers = await page.evaluate(() => window.timers);
+    assert.ok(timers < 10, `${timers} timers were set while the answer was awaited`);
+  } finally {
+    server.respond = null;
+  }
+  await context.close();
+});
