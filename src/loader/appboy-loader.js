@@ -8,23 +8,26 @@
   var script = document.currentScript;
   var url = (script && script.getAttribute('data-module')) || new URL('appboy_wasm.js', script ? script.src : location.href).href;
   var queue = [];
-  var names = ['initialize', 'openSession', 'changeUser', 'requestImmediateDataFlush', 'getDeviceId', 'getUserId',
-    'getSessionId', 'subscribeToSessionUpdates', 'removeSubscription', 'toggleLogging', 'setLogger', 'wipeData', 'destroy'];
-  var stub = { loaded: false };
-  names.forEach(function (name) {
-    stub[name] = function () { queue.push([name, arguments]); };
+  var sdk = null;
+  // Any method: queued until the module is there, the SDK's own afterwards (so a page that kept
+  // a reference to the stub reaches the SDK through it too).
+  window.appboy = new Proxy({}, {
+    get: function (_, name) {
+      if (name === 'loaded') return !!sdk;
+      // Not a thenable, not a symbol-keyed protocol: only method names queue.
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      return sdk ? sdk[name] : function () { queue.push([name, arguments]); };
+    },
   });
-  window.appboy = stub;
-  import(url).then(function (sdk) {
-    return sdk.default().then(function () {
+  import(url).then(function (module) {
+    return module.default().then(function () {
       // In order, including calls that the replayed ones make (a subscriber's, say).
       while (queue.length) {
         var call = queue.shift();
-        sdk.appboy[call[0]].apply(null, call[1]);
+        var method = module.appboy[call[0]];
+        if (typeof method === 'function') method.apply(null, call[1]);
       }
-      // A page that kept a reference to the stub now reaches the SDK through it too.
-      names.forEach(function (name) { stub[name] = sdk.appboy[name]; });
-      stub.loaded = true;
+      sdk = module.appboy;
     });
   }).catch(function (error) {
     // The page keeps its stub: its calls go on being accepted and dropped, never thrown.

@@ -62,7 +62,7 @@ pub fn initialize(
     #[wasm_bindgen(unchecked_optional_param_type = "InitializationOptions | number")] options: Option<JsValue>,
 ) -> bool {
     if sdk::is_initialized() {
-        log::warn(&["initialize() was called again; keeping the first configuration"]);
+        log::warn(&["initialize() again: the first configuration stays"]);
         return true;
     }
     let Some(key) = api_key.as_string().filter(|k| !k.trim_ascii().is_empty()) else {

@@ -111,6 +111,11 @@ export function randomFill(bytes) {
   try { crypto.getRandomValues(bytes); } catch { for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256; }
 }
 
+// What subscribeToSessionUpdates gives: the open session, times in Unix ms.
+export function session(id, startedAt, lastActivityAt, expiresAt) {
+  return { id, startedAt, lastActivityAt, expiresAt };
+}
+
 // Calls a function the page gave (logger, subscriber) and ignores what it throws.
 export function call(f, arg) {
   try { f(arg); } catch {}

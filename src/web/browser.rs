@@ -28,6 +28,8 @@ extern "C" {
     #[wasm_bindgen(js_name = randomFill)]
     pub fn random_fill(bytes: &mut [u8]);
 
+    pub fn session(id: &str, started_at: f64, last_activity_at: f64, expires_at: f64) -> JsValue;
+
     pub fn call(f: &JsValue, arg: &JsValue);
     pub fn log(level: &str, message: &str, sink: &JsValue);
 }

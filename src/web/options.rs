@@ -33,23 +33,23 @@ impl Options {
                 }
             }
         } else if !value.is_undefined() && !value.is_null() && value.as_f64().is_none() {
-            log::warn(&["ignoring options that are neither an object nor a number"]);
+            log::warn(&["options are neither an object nor a number; ignoring them"]);
         }
 
         let timeout_value = if value.as_f64().is_some() { value.clone() } else { field("sessionTimeoutInSeconds") };
         let (timeout, choice) = session_timeout(timeout_value.as_f64());
         match choice {
-            TimeoutChoice::Raised => log::warn(&["sessionTimeoutInSeconds is below the minimum of 1 second; using 1"]),
+            TimeoutChoice::Raised => log::warn(&["sessionTimeoutInSeconds is below 1; using 1"]),
             TimeoutChoice::Given => {}
             // Missing is the default; anything else that is not a finite number is a mistake.
             _ if timeout_value.is_undefined() || timeout_value.is_null() => {}
-            _ => log::warn(&["sessionTimeoutInSeconds is not a finite number; using the default of 1800"]),
+            _ => log::warn(&["sessionTimeoutInSeconds is not a number; using 1800"]),
         }
 
         let base = field("baseUrl");
         let base_url = base.as_string();
         if base_url.is_none() && !base.is_undefined() && !base.is_null() {
-            log::warn(&["baseUrl is not a string; using the page's origin"]);
+            log::warn(&["baseUrl is not a string; using this origin"]);
         }
 
         let interval = field("flushIntervalInSeconds");
@@ -57,7 +57,7 @@ impl Options {
             Some(s) if s.is_finite() && s >= 1.0 => s,
             None if interval.is_undefined() || interval.is_null() => DEFAULT_FLUSH_INTERVAL_SECONDS,
             _ => {
-                log::warn(&["flushIntervalInSeconds must be a number of at least 1; using 10"]);
+                log::warn(&["flushIntervalInSeconds is not a number of at least 1; using 10"]);
                 DEFAULT_FLUSH_INTERVAL_SECONDS
             }
         };

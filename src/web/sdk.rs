@@ -11,7 +11,6 @@ use super::storage::{self, Storage};
 use super::timers::{Timer, TimerId};
 use super::{browser, clock, decode, log, random, Local};
 use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid, PERSIST_GRANULARITY};
-use crate::json;
 use crate::stored::DeviceRecord;
 use crate::wire::{self, Event};
 use alloc::string::String;
@@ -266,13 +265,7 @@ impl Sdk {
         // `{id, startedAt, lastActivityAt, expiresAt}` in Unix ms, or `null` when no session is open.
         let view = match session {
             Some((id, start, last)) => {
-                let text = json::object(|o| {
-                    o.str("id", &id.to_hyphenated())
-                        .uint("startedAt", start)
-                        .uint("lastActivityAt", last)
-                        .uint("expiresAt", last.saturating_add(self.engine.timeout()));
-                });
-                browser::parse(&text)
+                browser::session(&id.to_hyphenated(), start as f64, last as f64, last.saturating_add(self.engine.timeout()) as f64)
             }
             None => JsValue::NULL,
         };

@@ -104,7 +104,7 @@ impl Storage {
 
     fn degrade(&self, what: &str) {
         if !self.degraded.replace(true) {
-            log::warn(&["localStorage failed ", what, "; session state is kept in memory for this page"]);
+            log::warn(&["localStorage failed ", what, "; keeping state in memory for this page"]);
         }
     }
 }

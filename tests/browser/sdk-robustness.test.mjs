@@ -135,7 +135,7 @@ for (const [kind, breakIt] of Object.entries(BROKEN_STORAGE)) {
     assert.ok(second && second !== first);
     await eventually(() => assert.equal(stored('ss', second).length, 1));
     assert.equal(stored('se', first).length, 1);
-    assert.ok(page.logs.some((l) => l.includes('kept in memory')), page.logs.join('\n'));
+    assert.ok(page.logs.some((l) => l.includes('in memory for this page')), page.logs.join('\n'));
     assert.deepEqual(page.errors, []);
     await context.close();
   });
