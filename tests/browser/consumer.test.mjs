@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, eventually, ROOT } from './harness.mjs';
+import { startServer, launchBrowser, openPage, eventually, ROOT } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -13,10 +13,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 test('the Vite-built consumer of the npm tarball opens a session and delivers its ss', async () => {
   assert.ok(existsSync(join(ROOT, 'tests/consumers/vite/dist/index.html')), 'run tests/consumers/build.sh first (scripts/test.sh does)');
   const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/tests/consumers/vite/dist/index.html?key=key-vite`);
+  const page = await openPage(context, `${server.url}/tests/consumers/vite/dist/index.html?key=key-vite`);
   await page.waitForFunction(() => window.consumer !== undefined);
   const result = await page.evaluate(() => window.consumer);
   assert.equal(result.error, undefined);
@@ -24,6 +21,6 @@ test('the Vite-built consumer of the npm tarball opens a session and delivers it
   assert.equal(result.update.id, result.sessionId);
   assert.equal(result.update.expiresAt - result.update.lastActivityAt, 900_000);
   await eventually(() => assert.equal(server.stored('ss').filter((d) => d.session_id === result.sessionId).length, 1));
-  assert.deepEqual(errors, []);
+  assert.deepEqual(page.errors, []);
   await context.close();
 });

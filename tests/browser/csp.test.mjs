@@ -2,7 +2,7 @@
 // 'unsafe-eval' or inline script; without 'wasm-unsafe-eval' it cannot compile (as the README says).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, eventually } from './harness.mjs';
+import { startServer, launchBrowser, openPage, eventually } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -10,12 +10,10 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 async function underPolicy(policy) {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  const violations = [];
-  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
-  await page.goto(`${server.url}/tests/browser/fixtures/csp.html?csp=${encodeURIComponent(policy)}`);
+  const page = await openPage(context, `${server.url}/tests/browser/fixtures/csp.html?csp=${encodeURIComponent(policy)}`);
   await page.waitForFunction(() => window.result !== undefined, null, { timeout: 5000 });
   const result = await page.evaluate(() => window.result);
+  const violations = page.logs.filter((l) => /Content.Security.Policy/i.test(l));
   await context.close();
   return { result, violations };
 }

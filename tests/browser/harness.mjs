@@ -68,15 +68,21 @@ export async function launchBrowser() {
   });
 }
 
-// A page on fixtures/sdk.html: the SDK loaded and `window.appboy` set, every uncaught error and
-// console message recorded in `page.errors` / `page.logs`.
-export async function openSdkPage(context, server, query = '') {
+// A page at `url`, every uncaught error and console message recorded in `page.errors` /
+// `page.logs` ("type: text").
+export async function openPage(context, url) {
   const page = await context.newPage();
   page.errors = [];
   page.logs = [];
   page.on('pageerror', (error) => page.errors.push(error.message));
   page.on('console', (message) => page.logs.push(`${message.type()}: ${message.text()}`));
-  await page.goto(`${server.url}/tests/browser/fixtures/sdk.html${query}`);
+  await page.goto(url);
+  return page;
+}
+
+// A page on fixtures/sdk.html, with the SDK loaded and `window.appboy` set.
+export async function openSdkPage(context, server, query = '') {
+  const page = await openPage(context, `${server.url}/tests/browser/fixtures/sdk.html${query}`);
   await page.waitForFunction(() => window.sdkReady === true);
   return page;
 }

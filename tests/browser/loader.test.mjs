@@ -2,19 +2,13 @@
 // the module loads are replayed in order, and a module that fails to load throws nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, eventually } from './harness.mjs';
+import { startServer, launchBrowser, openPage, eventually } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function open(context, path) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`${server.url}/tests/browser/fixtures/${path}`);
-  return page;
-}
+const open = (context, path) => openPage(context, `${server.url}/tests/browser/fixtures/${path}`);
 
 test('calls made before the module loaded are replayed in order; later calls go straight through', async () => {
   const context = await browser.newContext();
