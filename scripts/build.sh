@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the release SDK into pkg/: an npm package with one minified ES module, the .wasm, the
-# TypeScript declarations and package.json (from pkg.json). Prints the gzipped sizes.
+# Builds the release SDK into pkg/: an npm package with one minified ES module that carries its
+# wasm, the same SDK as a classic script (the loader), the inline snippet, the TypeScript
+# declarations and package.json (from pkg.json). Prints the gzipped sizes.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 cd "$ROOT"
@@ -8,27 +9,26 @@ ensure_wasm_toolchain
 ensure_node_modules
 
 say "building the release wasm"
-# Without std (see Cargo.toml); shorter source paths in the few panic locations the wasm keeps.
+# Without std (see Cargo.toml), on a pinned nightly that rebuilds core and alloc for size with the
+# immediate-abort panic strategy: a panic is a trap with no message, so no formatting code or
+# panic locations are linked (0.8 KB gzipped of core::fmt otherwise).
 # A 64 KB stack instead of 1 MB: the SDK never recurses deeply, and the page keeps the memory.
-RUSTFLAGS="--remap-path-prefix=$HOME/.cargo/registry/src/= --remap-path-prefix=$ROOT/= -C link-arg=-zstack-size=65536" \
-  cargo build --profile wasm --no-default-features --target wasm32-unknown-unknown --lib
+RUSTFLAGS="-C link-arg=-zstack-size=65536 -Zunstable-options -Cpanic=immediate-abort" \
+  cargo "+$NIGHTLY" build -Zbuild-std=core,alloc --profile wasm --no-default-features --target wasm32-unknown-unknown --lib
 out=target/wasm-bindgen
 rm -rf "$out" pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir "$out" --out-name appboy_wasm target/wasm32-unknown-unknown/wasm/appboy_wasm.wasm
-# The producers and target-features sections only describe the build: browsers ignore them. Rust
-# keeps its stack at the bottom of memory and defines (not imports) its memory, zero-filled.
-wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features -o pkg/appboy_wasm_bg.wasm "$out/appboy_wasm_bg.wasm"
-# The generated glue and src/web/browser.js become one minified module.
-# (The glue lists browser.js twice in its imports: harmless, and esbuild would say so.)
-esbuild "$out/appboy_wasm.js" --bundle --format=esm --minify --legal-comments=none --log-level=warning \
-  --log-override:duplicate-object-key=silent \
-  --outfile=pkg/appboy_wasm.js
-# The loader for plain pages that call `appboy` before the module has loaded.
-esbuild src/loader/appboy-loader.js --minify --legal-comments=none --log-level=warning --outfile=pkg/appboy-loader.js
-cp "$out/appboy_wasm.d.ts" "$out/appboy_wasm_bg.wasm.d.ts" pkg/
+# Imports and exports get one- or two-letter names (the map goes to package.mjs, which renames them
+# in the glue). The producers and target-features sections only describe the build: browsers
+# ignore them. Rust keeps its stack at the bottom of memory and defines (not imports) its memory,
+# zero-filled.
+wasm-opt --minify-imports-and-exports-and-modules -o "$out/appboy_wasm.min.wasm" "$out/appboy_wasm_bg.wasm" > "$out/names.json"
+wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features \
+  -o "$out/appboy_wasm.opt.wasm" "$out/appboy_wasm.min.wasm"
+# The entry module (wasm embedded), the loader, the snippet and the types.
+node scripts/lib/package.mjs "$out" "$out/appboy_wasm.opt.wasm" "$out/names.json" pkg
 cp pkg.json pkg/package.json
 cp README.md LICENSE pkg/
 
-gz() { gzip -9 -c "$1" | wc -c; }
-wasm=$(gz pkg/appboy_wasm_bg.wasm); js=$(gz pkg/appboy_wasm.js); loader=$(gz pkg/appboy-loader.js)
-say "pkg/ ready: wasm $wasm B + JS $js B = $((wasm + js)) B gzipped (budget 24576 B); the optional loader $loader B"
+entry=$(gzip -9 -c pkg/appboy_wasm.js | wc -c)
+say "pkg/ ready: the entry module, wasm included, is $entry B gzipped (budget 20480 B with headers)"

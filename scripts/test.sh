@@ -23,6 +23,7 @@ stage native cargo test --workspace
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 stage build scripts/build.sh
 stage consumer tests/consumers/build.sh
+stage runtimes tests/runtimes/run.sh
 stage collector cargo build --release -p collector
 stage browser node --test --test-concurrency=1 tests/browser/
 

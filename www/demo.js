@@ -1,6 +1,6 @@
 // The demo pages' panel: the SDK used as a page would, plus a view of what it is doing (the live
 // session, the datapoints waiting in localStorage and the ones the collector has).
-import init, { appboy } from '/pkg/appboy_wasm.js';
+import { appboy } from '/pkg/appboy_wasm.js';
 
 export const API_KEY = 'demo-api-key';
 
@@ -36,7 +36,6 @@ document.getElementById('panel').outerHTML = `
 `;
 const timeout = Number(localStorage.getItem('demo.timeout') ?? 10);
 
-await init();
 appboy.initialize(API_KEY, { sessionTimeoutInSeconds: timeout, enableLogging: true });
 let session = null;
 appboy.subscribeToSessionUpdates((s) => { session = s; });

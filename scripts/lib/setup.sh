@@ -1,4 +1,5 @@
-# Installs what the build and the tests need, each only when it is missing: the wasm32 target, the
+# Installs what the build and the tests need, each only when it is missing: the wasm32 target, a
+# pinned nightly with rust-src, the
 # wasm-bindgen CLI of exactly the crate's version, binaryen's wasm-opt, Chromium and chromedriver,
 # and the npm packages of the browser tests. Sourced by build.sh and test.sh.
 
@@ -22,9 +23,14 @@ wasm_bindgen_version() {
   sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml"
 }
 
+# The release wasm is built with this nightly (scripts/build.sh): build-std and immediate-abort.
+NIGHTLY=nightly-2026-10-29
+
 ensure_wasm_toolchain() {
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || { say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown; }
+  rustup component list --installed --toolchain "$NIGHTLY" 2>/dev/null | grep -q '^rust-src' \
+    || { say "installing $NIGHTLY with rust-src (for the release wasm)"; rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src; }
   local want; want=$(wasm_bindgen_version)
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
     say "installing wasm-bindgen-cli $want (a few minutes, once)"

@@ -24,6 +24,18 @@ export function storageKeys(prefix) {
   return keys;
 }
 
+// The clock (clock.rs): now, or the time a replayed call was made (see `at`).
+let pinned = null;
+export function now() {
+  return pinned ?? Date.now();
+}
+// Runs `f` with the clock reading `time`: a call kept before the SDK was ready (src/package/)
+// is carried out as of when it was made.
+export function at(time, f) {
+  pinned = time;
+  try { return f(); } finally { pinned = null; }
+}
+
 // Everything the browser reports back goes to one handler (lifecycle.rs), handler(kind, a, b):
 // 0 hidden, 1 shown (visible again, or back from the back/forward cache), 2 interaction
 // (throttled), 3 storage (another tab wrote key a, now b), 4 left (pagehide), 5 timer a fired,

@@ -22,6 +22,8 @@ extern "C" {
     pub fn beacon(url: &str, body: &str) -> bool;
     pub fn origin() -> String;
 
+    pub fn now() -> f64;
+
     pub fn field(o: &JsValue, key: &str) -> JsValue;
     pub fn keys(o: &JsValue) -> js_sys::Array;
     pub fn parse(text: &str) -> JsValue;

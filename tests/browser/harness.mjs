@@ -2,6 +2,7 @@
 // fixtures) and records what reaches the data endpoint, and headless Chromium via playwright-core.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,9 +12,14 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 
 // An endpoint that stores each datapoint once by (api_key, name, session_id), as design.md
 // section 4 asks of any endpoint. `respond(request, body)` may return a status to answer instead.
+// `pages` maps paths to HTML served as is (pages made by a test); `hold` maps paths to a delay in
+// ms before they are served (a slow script). Every request's path is kept in `requests`.
 export async function startServer({ respond } = {}) {
-  const endpoint = { posts: [], attempts: [], datapoints: new Map(), respond };
+  const endpoint = { posts: [], attempts: [], datapoints: new Map(), respond, pages: new Map(), hold: new Map(), requests: [] };
   const server = createServer(async (req, res) => {
+    const pathname = new URL(req.url, 'http://x').pathname;
+    endpoint.requests.push(pathname);
+    if (endpoint.hold.has(pathname)) await new Promise((resolve) => setTimeout(resolve, endpoint.hold.get(pathname)));
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
     if (req.method === 'OPTIONS') return res.writeHead(204).end();
@@ -46,6 +52,7 @@ export async function startServer({ respond } = {}) {
     // ?csp=... serves the page under that Content-Security-Policy.
     const csp = new URL(req.url, 'http://x').searchParams.get('csp');
     if (csp) res.setHeader('Content-Security-Policy', csp);
+    if (endpoint.pages.has(pathname)) return res.writeHead(200, { 'Content-Type': TYPES[extname(pathname)] ?? 'text/html' }).end(endpoint.pages.get(pathname));
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -88,6 +95,14 @@ export async function openSdkPage(context, server, query = '') {
 }
 
 export const MINUTE = 60_000;
+
+// The inline snippet of the package (pkg/appboy-snippet.js), loading the SDK from `src`.
+export function snippet(src = '/pkg/appboy-loader.js') {
+  const text = readFileSync(join(ROOT, 'pkg/appboy-snippet.js'), 'utf8');
+  if (!text.includes(SNIPPET_SRC)) throw new Error('the snippet has no placeholder for the SDK URL');
+  return text.replace(SNIPPET_SRC, src);
+}
+const SNIPPET_SRC = 'https://YOUR-SITE/appboy-loader.js';
 
 // Hides or shows the page as switching tabs does: visibilityState and a visibilitychange event.
 export async function setVisibility(page, state) {

@@ -1,15 +1,15 @@
-// What an npm user writes: the package imported by name, typed, bundled by Vite.
-import init, { appboy, type InitializationOptions, type SessionUpdate } from 'appboy-wasm';
+// What an npm user writes: the package imported by name, typed, bundled by Vite, and called at the
+// top level right after the import, with no `await init()`.
+import { appboy, type InitializationOptions, type SessionUpdate } from 'appboy-wasm';
 
 declare global {
   interface Window { consumer?: { sessionId?: string; update?: SessionUpdate | null; error?: string } }
 }
 
-const options: InitializationOptions = { sessionTimeoutInSeconds: 900, enableLogging: true };
 const params = new URLSearchParams(location.search);
+const options: InitializationOptions = { baseUrl: location.origin, sessionTimeoutInSeconds: 900, enableLogging: true };
 
 try {
-  await init();
   const ok: boolean = appboy.initialize(params.get('key') ?? 'consumer-key', options);
   let update: SessionUpdate | null = null;
   const subscription: string | undefined = appboy.subscribeToSessionUpdates((s) => { update = s; });

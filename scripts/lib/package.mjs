@@ -1,0 +1,106 @@
+// Makes the npm package's JavaScript in pkg/ from the wasm-bindgen output and src/package/,
+// src/loader/ (docs/design.md section 2):
+//   appboy_wasm.js      the ES module entry, with the wasm embedded (wasm-bytes.js)
+//   appboy-loader.js    the same SDK as one classic script, for plain pages and the snippet
+//   appboy-snippet.js   the inline loading snippet, minified
+//   appboy_wasm.d.ts    the types (src/package/appboy_wasm.d.ts)
+// Usage: node scripts/lib/package.mjs <wasm-bindgen out dir> <optimized .wasm> <wasm-opt's name map> <pkg dir>
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const [bindgen, wasmFile, mapFile, pkg] = process.argv.slice(2);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
+
+// The glue, adapted to this package:
+// - browser.js is imported from its source, not a copy under snippets/, so that the glue and
+//   src/package/ share one instance of it (its clock, its report handler);
+// - the default wasm URL goes: the bytes are always given, and bundlers that see the URL would
+//   look for a file to emit;
+// - the wasm's imports and exports were renamed to one or two letters by wasm-opt (build.sh
+//   writes its map): long generated names with hashes were 1.9 KB of the wasm and as much of the
+//   glue. Every import now comes from module "a".
+const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+let glueText = readFileSync(join(bindgen, 'appboy_wasm.js'), 'utf8');
+function edit(pattern, replacement, what) {
+  const next = glueText.replace(pattern, replacement);
+  if (next === glueText) throw new Error(`the wasm-bindgen glue changed (${what}): update scripts/lib/package.mjs`);
+  glueText = next;
+}
+const BROWSER_JS = /^import \* as (import\d+) from "\.\/snippets\/[^"]*\/src\/web\/browser\.js"$/m;
+const namespace = glueText.match(BROWSER_JS)?.[1];
+edit(/(["'])\.\/snippets\/[^"']*\/src\/web\/browser\.js\1/g, JSON.stringify(join(ROOT, 'src/web/browser.js')), 'browser.js imports');
+edit("new URL('appboy_wasm_bg.wasm', import.meta.url)", 'undefined', 'the default wasm URL');
+const token = (name) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+const direct = [];
+for (const [module, name, short] of map.imports) {
+  if (module === './appboy_wasm_bg.js') edit(token(name), short, `import ${name}`);
+  else direct.push(`${short}: ${namespace}.${name}`);
+}
+edit(/(const import0 = \{\s*__proto__: null,)/, `$1 ${direct.join(', ')},`, 'the import object');
+edit(/return \{\s*__proto__: null,\s*"\.\/appboy_wasm_bg\.js": import0,[^}]*\};/, 'return { a: import0 };', 'the import modules');
+for (const [name, short] of map.exports) glueText = glueText.replace(token(`wasm.${name}`), `wasm.${short}`);
+// src/package/front.js instantiates the wasm itself (synchronously where it can): it needs the
+// import object and the step that adopts an instance, which the glue does not export. Its own
+// init functions, unused, fall away in the bundle.
+for (const name of ['__wbg_get_imports', '__wbg_finalize_init']) {
+  if (!token(`function ${name}`).test(glueText)) throw new Error(`the wasm-bindgen glue has no ${name}: update scripts/lib/package.mjs`);
+}
+glueText += '\nexport { __wbg_get_imports, __wbg_finalize_init };\n';
+const glue = resolve(bindgen, 'glue.js');
+writeFileSync(glue, glueText);
+
+// The wasm as a JS string literal, one character per byte, shifted by `shift`. Only what a string
+// literal cannot hold raw is escaped (a NUL too, as some tools take it for the end of text);
+// `ascii` escapes every byte above 0x7f as well, for classic scripts, which a page without a
+// declared charset would decode as windows-1252 (modules are always UTF-8).
+function literal(bytes, shift, { ascii = false, control = false } = {}) {
+  let out = '"';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = (bytes[i] + shift) & 255;
+    const next = (bytes[i + 1] + shift) & 255;
+    const hex = '\\x' + c.toString(16).padStart(2, '0');
+    out += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : c === 0x0a ? '\\n' : c === 0x0d ? '\\r'
+      : c === 0 ? (next >= 0x30 && next <= 0x39 ? hex : '\\0')
+        : (control && (c < 0x20 || c === 0x7f)) || (ascii && c > 0x7f) ? hex : String.fromCharCode(c);
+  }
+  return out + '"';
+}
+// The shift that gzips smallest over the three forms bundlers leave the string in: as written,
+// re-escaped to ASCII (esbuild, Vite), and with control characters escaped (Parcel's SWC). The
+// best shift for the first alone is 0.2 KB smaller, and 3 KB larger after SWC.
+const wasm = readFileSync(wasmFile);
+let best = null;
+for (let shift = 0; shift < 64; shift++) {
+  const size = gz(literal(wasm, shift)) + gz(literal(wasm, shift, { ascii: true })) + gz(literal(wasm, shift, { control: true }));
+  if (!best || size < best.size) best = { shift, size };
+}
+
+const PLACEHOLDER = '"__APPBOY_WASM__"';
+async function bundle(entry, format, text) {
+  const result = await esbuild.build({
+    entryPoints: [join(ROOT, entry)], bundle: true, format, minify: true, write: false, legalComments: 'none',
+    logLevel: 'warning', target: 'es2020', alias: { '@appboy/glue': glue },
+    define: { __APPBOY_WASM__: PLACEHOLDER, __APPBOY_SHIFT__: String(best.shift) },
+  });
+  const code = result.outputFiles[0].text;
+  const parts = code.split(PLACEHOLDER);
+  if (parts.length !== 2) throw new Error(`${entry}: expected the wasm placeholder once, found ${parts.length - 1}`);
+  return parts[0] + text + parts[1];
+}
+
+const files = {
+  'appboy_wasm.js': await bundle('src/package/index.js', 'esm', literal(wasm, best.shift)),
+  'appboy-loader.js': await bundle('src/loader/appboy-loader.js', 'iife', literal(wasm, best.shift, { ascii: true })),
+  'appboy-snippet.js': (await esbuild.transform(readFileSync(join(ROOT, 'src/loader/snippet.js'), 'utf8'), { minify: true, legalComments: 'none' })).code,
+};
+for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg, name), text);
+
+// The types, written by hand beside front.js (the wasm exports one untyped entry point).
+writeFileSync(join(pkg, 'appboy_wasm.d.ts'), readFileSync(join(ROOT, 'src/package/appboy_wasm.d.ts')));
+
+console.log(`wasm ${wasm.length} B (${gz(wasm)} B gzipped), embedded with shift ${best.shift}`);
+for (const [name, text] of Object.entries(files)) console.log(`${name}: ${Buffer.byteLength(text)} B, ${gz(text)} B gzipped`);

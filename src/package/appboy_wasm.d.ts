@@ -1,0 +1,81 @@
+/** Options of `appboy.initialize`. Unknown options are ignored with a logged warning. */
+export interface InitializationOptions {
+  /** Inactivity, in seconds, after which a session ends. Default 1800; below 1 is raised to 1. */
+  sessionTimeoutInSeconds?: number;
+  /** Where datapoints go: `https://` is added without a scheme, `/api/v3` without a path. Default: the page's origin. */
+  baseUrl?: string;
+  /** Log to the console (or to `setLogger`'s function). Default false. */
+  enableLogging?: boolean;
+  /** Seconds between retries while datapoints wait to be sent. Default 10, at least 1. */
+  flushIntervalInSeconds?: number;
+}
+
+/** The open session, as `subscribeToSessionUpdates` reports it; times are Unix milliseconds. */
+export interface SessionUpdate {
+  id: string;
+  startedAt: number;
+  lastActivityAt: number;
+  /** When the session ends unless there is activity before. */
+  expiresAt: number;
+}
+
+/**
+ * The SDK. Every method may be called from the first line after the import, anywhere: no call
+ * ever throws. Calls made before the SDK is ready (it starts synchronously at import wherever the
+ * engine allows, else within milliseconds) are kept in order and carried out as of when they were
+ * made; until then every method returns `undefined`. On a server (Node, Deno, Bun) nothing is
+ * stored or sent: `initialize` returns `false` and getters `undefined`.
+ */
+export interface Appboy {
+  /**
+   * Initializes the SDK with the app's API key and options (or the session timeout in seconds).
+   * Returns whether the SDK is initialized (`undefined` before the SDK is ready); a second call
+   * keeps the first configuration.
+   */
+  initialize(apiKey: string, options?: InitializationOptions | number): boolean | undefined;
+  /** Starts a session, or continues the open one: call it on every page load. */
+  openSession(): void;
+  /**
+   * Sets the user. A different user than before ends the session now and starts a new one for the
+   * new user; the same user changes nothing.
+   */
+  changeUser(userId: string): void;
+  /** Sends the datapoints waiting in the outbox now. */
+  requestImmediateDataFlush(): void;
+  /** The device's id (a UUID kept in localStorage), or `undefined` before `initialize`. */
+  getDeviceId(): string | undefined;
+  /** The user set with `changeUser`, if any. */
+  getUserId(): string | undefined;
+  /** The open session's id, or `undefined` when no session is open. */
+  getSessionId(): string | undefined;
+  /**
+   * Calls `callback` when a session starts or ends (with `null`), and at most once a second as
+   * activity extends it. Returns the subscription's id for `removeSubscription`.
+   */
+  subscribeToSessionUpdates(callback: (session: SessionUpdate | null) => void): string | undefined;
+  /** Stops the callbacks of a subscription. */
+  removeSubscription(id: string): void;
+  /** Turns logging on or off. */
+  toggleLogging(): void;
+  /** Sends log messages to `logger(message)` instead of the console; `null` restores the console. */
+  setLogger(logger: ((message: string) => void) | null): void;
+  /**
+   * Deletes everything the SDK stored for this API key (device id, user, session, unsent
+   * datapoints) and starts afresh: a new device id, no session until `openSession`.
+   */
+  wipeData(): void;
+  /** Stops the SDK: timers, listeners and subscriptions go; `initialize` may be called again. */
+  destroy(): void;
+}
+
+export const appboy: Appboy;
+
+/**
+ * Resolves once the SDK has started, with whether it runs here: `false` on a server (Node, Deno,
+ * Bun) or where WebAssembly may not compile (a Content-Security-Policy without
+ * 'wasm-unsafe-eval'). Never rejects. Awaiting it is never needed.
+ */
+export const ready: Promise<boolean>;
+
+/** The same promise as `ready`, for code written as `await init()`. */
+export default function init(): Promise<boolean>;
