@@ -4,9 +4,9 @@
 // made before that are kept in order, each with the time it was made, and replayed at that time.
 // Outside a browser page or worker (server-side rendering) the SDK is never started: every call
 // does nothing. Nothing here throws into the page.
-import { dispatch, __wbg_get_imports as wasmImports, __wbg_finalize_init as adopt } from '@appboy/glue';
+import { dispatch, report, __wbg_get_imports as wasmImports, __wbg_finalize_init as adopt } from '@appboy/glue';
 import { wasmBytes } from './wasm-bytes.js';
-import { at } from '../web/browser.js';
+import { at, reportTo } from '../web/browser.js';
 
 // The methods of `appboy`, numbered as `Method` in src/web/appboy.rs.
 const METHODS = ['initialize', 'openSession', 'changeUser', 'requestImmediateDataFlush', 'getDeviceId', 'getUserId',
@@ -45,6 +45,7 @@ export function enqueue(calls) {
 
 function settleWith(ok) {
   state = ok ? READY : OFF;
+  if (ok) reportTo(report);
   const calls = queue;
   queue = null;
   if (ok) replay(calls);

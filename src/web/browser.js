@@ -36,30 +36,38 @@ export function at(time, f) {
   try { return f(); } finally { pinned = null; }
 }
 
-// Everything the browser reports back goes to one handler (lifecycle.rs), handler(kind, a, b):
-// 0 hidden, 1 shown (visible again, or back from the back/forward cache), 2 interaction
-// (throttled), 3 storage (another tab wrote key a, now b), 4 left (pagehide), 5 timer a fired,
-// 6 the request answered with status a (0: it failed) and Retry-After b ms (-1: none).
+// Everything the browser reports back goes to one function, the wasm's `report` export
+// (lifecycle.rs), which src/package/front.js gives to `reportTo` once the wasm runs:
+// report(kind, a, b), kind one of these (the same names are in lifecycle.rs).
+const HIDDEN = 0; // visibilitychange to hidden
+const SHOWN = 1; // visible again, or back from the back/forward cache
+const INTERACTION = 2; // pointer, key or scroll, throttled
+const STORAGE = 3; // another tab wrote key a, now b
+const LEFT = 4; // pagehide
+const TIMER = 5; // timer a fired
+const ANSWER = 6; // the request answered with status a (0: it failed) and Retry-After b ms (-1: none)
 let handler = null;
+export function reportTo(h) {
+  handler = h;
+}
 const report = (kind, a = null, b = null) => {
   try { if (handler) handler(kind, a, b); } catch {}
 };
 
-// Installs `h` and listens to the page; returns a function that stops all of it.
-export function listen(h, throttleMs) {
-  handler = h;
+// Listens to the page; returns a function that stops it.
+export function listen(throttleMs) {
   let lastInteraction = -Infinity;
   const on = (e) => {
     switch (e.type) {
-      case 'pagehide': return report(4);
-      case 'pageshow': return e.persisted && report(1);
-      case 'visibilitychange': return report(document.visibilityState === 'hidden' ? 0 : 1);
-      case 'storage': return e.key !== null && report(3, e.key, e.newValue);
+      case 'pagehide': return report(LEFT);
+      case 'pageshow': return e.persisted && report(SHOWN);
+      case 'visibilitychange': return report(document.visibilityState === 'hidden' ? HIDDEN : SHOWN);
+      case 'storage': return e.key !== null && report(STORAGE, e.key, e.newValue);
       default: {
         const now = Date.now();
         if (Math.abs(now - lastInteraction) < throttleMs) return;
         lastInteraction = now;
-        report(2);
+        report(INTERACTION);
       }
     }
   };
@@ -73,20 +81,19 @@ export function listen(h, throttleMs) {
     }
   } catch {}
   return () => {
-    if (handler === h) handler = null;
     for (const [target, name] of targets) try { target.removeEventListener(name, on, true); } catch {}
   };
 }
 
-// Timers (timers.rs): reports kind 5 with `which` after `ms`; returns the id to cancel it.
+// Timers (timers.rs): reports TIMER with `which` after `ms`; returns the id to cancel it.
 export function schedule(ms, which) {
-  return setTimeout(() => report(5, which), ms);
+  return setTimeout(() => report(TIMER, which), ms);
 }
 export function cancel(id) {
   clearTimeout(id);
 }
 
-// Transport (transport.rs): the answer is reported as kind 6.
+// Transport (transport.rs): the answer is reported as ANSWER.
 export function post(url, body) {
   Promise.resolve()
     .then(() => fetch(url, {
@@ -97,8 +104,8 @@ export function post(url, body) {
     .then((response) => {
       const header = response.headers.get('Retry-After');
       const wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
-      report(6, response.status, wait >= 0 ? wait : -1);
-    }, () => report(6, 0, -1));
+      report(ANSWER, response.status, wait >= 0 ? wait : -1);
+    }, () => report(ANSWER, 0, -1));
 }
 // sendBeacon sends text/plain, so no CORS preflight; whether the browser took it.
 export function beacon(url, body) {

@@ -14,7 +14,7 @@ extern "C" {
     #[wasm_bindgen(js_name = storageKeys)]
     pub fn storage_keys(prefix: &str) -> js_sys::Array;
 
-    pub fn listen(handler: &Closure<dyn FnMut(u8, JsValue, JsValue)>, throttle_ms: f64) -> js_sys::Function;
+    pub fn listen(throttle_ms: f64) -> js_sys::Function;
     pub fn schedule(ms: f64, which: u8) -> f64;
     pub fn cancel(id: f64);
 

@@ -1,14 +1,23 @@
-//! What `browser.js` reports back, through one handler: the page lifecycle and interaction
-//! (design.md section 1), other tabs' storage writes, timers and the endpoint's answers. One
-//! handler for all of it keeps the generated glue to one closure. It is removed, with the page
-//! listeners, when the `Lifecycle` is dropped (`destroy()`).
+//! What `browser.js` reports back, through one exported function, `report`: the page lifecycle
+//! and interaction (design.md section 1), other tabs' storage writes, timers and the endpoint's
+//! answers. An export rather than a closure: no closure machinery in the wasm or the glue. The
+//! page listeners go when the `Lifecycle` is dropped (`destroy()`); a report that arrives with no
+//! SDK to take it is ignored.
 
-use super::browser;
+use super::{browser, sdk};
 use super::timers::TimerId;
 use crate::engine::Millis;
-use alloc::boxed::Box;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
+
+// The kinds of report, as browser.js names them.
+const HIDDEN: u8 = 0;
+const SHOWN: u8 = 1;
+const INTERACTION: u8 = 2;
+const STORAGE: u8 = 3;
+const LEFT: u8 = 4;
+const TIMER: u8 = 5;
+const ANSWER: u8 = 6;
 
 pub enum Report {
     /// visibilitychange to hidden: the user switched away.
@@ -34,34 +43,37 @@ pub enum Report {
     },
 }
 
+/// What browser.js reports: `kind` with its values `a` and `b`.
+#[wasm_bindgen]
+pub fn report(kind: u8, a: JsValue, b: JsValue) {
+    let report = match kind {
+        HIDDEN => Report::Hidden,
+        SHOWN => Report::Shown,
+        INTERACTION => Report::Interaction,
+        STORAGE => match a.as_string() {
+            Some(key) => Report::Storage { key, value: b.as_string() },
+            None => return,
+        },
+        LEFT => Report::Left,
+        TIMER => Report::Timer(if a.as_f64() == Some(TimerId::Flush as u8 as f64) { TimerId::Flush } else { TimerId::Session }),
+        ANSWER => {
+            let status = a.as_f64().filter(|s| *s >= 1.0 && *s < 1000.0).map(|s| s as u16);
+            let retry_after = b.as_f64().filter(|w| *w >= 0.0).map(|w| w as Millis);
+            Report::Answer { status, retry_after }
+        }
+        _ => return,
+    };
+    sdk::report(report);
+}
+
+/// The page's listeners, while the SDK runs.
 pub struct Lifecycle {
     detach: js_sys::Function,
-    _handler: Closure<dyn FnMut(u8, JsValue, JsValue)>,
 }
 
 impl Lifecycle {
-    pub fn attach(handle: fn(Report), interaction_throttle: Millis) -> Lifecycle {
-        let handler: Closure<dyn FnMut(u8, JsValue, JsValue)> = Closure::wrap(Box::new(move |kind, a: JsValue, b: JsValue| {
-            let report = match kind {
-                0 => Report::Hidden,
-                1 => Report::Shown,
-                2 => Report::Interaction,
-                3 => match a.as_string() {
-                    Some(key) => Report::Storage { key, value: b.as_string() },
-                    None => return,
-                },
-                4 => Report::Left,
-                5 => Report::Timer(if a.as_f64() == Some(1.0) { TimerId::Flush } else { TimerId::Session }),
-                _ => {
-                    let status = a.as_f64().filter(|s| *s >= 1.0 && *s < 1000.0).map(|s| s as u16);
-                    let retry_after = b.as_f64().filter(|w| *w >= 0.0).map(|w| w as Millis);
-                    Report::Answer { status, retry_after }
-                }
-            };
-            handle(report);
-        }));
-        let detach = browser::listen(&handler, interaction_throttle as f64);
-        Lifecycle { detach, _handler: handler }
+    pub fn attach(interaction_throttle: Millis) -> Lifecycle {
+        Lifecycle { detach: browser::listen(interaction_throttle as f64) }
     }
 }
 

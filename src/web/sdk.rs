@@ -107,7 +107,7 @@ impl Sdk {
             device_id,
             courier: Courier::new(url, options.flush_interval),
             session_timer: None,
-            _lifecycle: Lifecycle::attach(on_report, INTERACTION_THROTTLE),
+            _lifecycle: Lifecycle::attach(INTERACTION_THROTTLE),
             subscribers: Vec::new(),
             subscriptions_made: 0,
             notified: None,
@@ -285,7 +285,8 @@ impl Sdk {
     }
 }
 
-fn on_report(report: Report) {
+/// Takes what browser.js reports (`lifecycle::report`); with no SDK running, nothing.
+pub fn report(report: Report) {
     let _ = call(Call::Report(report));
 }
 
