@@ -19,14 +19,10 @@ out=target/wasm-bindgen
 rm -rf "$out" pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir "$out" --out-name appboy_wasm target/wasm32-unknown-unknown/wasm/appboy_wasm.wasm
 # Imports and exports get one- or two-letter names (the map goes to package.mjs, which renames them
-# in the glue). The producers and target-features sections only describe the build: browsers
-# ignore them. Rust keeps its stack at the bottom of memory and defines (not imports) its memory,
-# zero-filled.
+# in the glue and then optimizes the wasm).
 wasm-opt --minify-imports-and-exports-and-modules -o "$out/appboy_wasm.min.wasm" "$out/appboy_wasm_bg.wasm" > "$out/names.json"
-wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features \
-  -o "$out/appboy_wasm.opt.wasm" "$out/appboy_wasm.min.wasm"
 # The entry module (wasm embedded), the loader, the snippet and the types.
-node scripts/lib/package.mjs "$out" "$out/appboy_wasm.opt.wasm" "$out/names.json" pkg
+node scripts/lib/package.mjs "$out" "$out/appboy_wasm.min.wasm" "$out/names.json" pkg
 cp pkg.json pkg/package.json
 cp README.md LICENSE pkg/
 

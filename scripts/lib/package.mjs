@@ -4,14 +4,16 @@
 //   appboy-loader.js    the same SDK as one classic script, for plain pages and the snippet
 //   appboy-snippet.js   the inline loading snippet, minified
 //   appboy_wasm.d.ts    the types (src/package/appboy_wasm.d.ts)
-// Usage: node scripts/lib/package.mjs <wasm-bindgen out dir> <optimized .wasm> <wasm-opt's name map> <pkg dir>
+// and optimizes the wasm itself (with binaryen's wasm-opt), once it knows which exports the glue uses.
+// Usage: node scripts/lib/package.mjs <wasm-bindgen out dir> <.wasm with minified names> <wasm-opt's name map> <pkg dir>
 import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
-const [bindgen, wasmFile, mapFile, pkg] = process.argv.slice(2);
+const [bindgen, minified, mapFile, pkg] = process.argv.slice(2);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
 
@@ -52,6 +54,19 @@ for (const name of ['__wbg_get_imports', '__wbg_finalize_init']) {
 glueText += '\nexport { __wbg_get_imports, __wbg_finalize_init };\n';
 const glue = resolve(bindgen, 'glue.js');
 writeFileSync(glue, glueText);
+
+// The wasm, optimized for size. Exports the glue never calls (wasm-bindgen's abort handling, its
+// free for returned strings) go first, and the code only they reached with them. Rust keeps its
+// stack at the bottom of memory and defines (not imports) its memory, zero-filled. The producers
+// and target-features sections only describe the build: browsers ignore them.
+const wasmFile = join(bindgen, 'appboy_wasm.opt.wasm');
+const used = new Set([...glueText.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]));
+execFileSync('cp', [minified, wasmFile]);
+for (const [, short] of map.exports) {
+  if (!used.has(short)) execFileSync('wasm-opt', ['--remove-exports', `--pass-arg=remove-exports@${short}`, wasmFile, '-o', wasmFile]);
+}
+execFileSync('wasm-opt', ['-Oz', '--converge', '--low-memory-unused', '--zero-filled-memory', '--strip-producers',
+  '--strip-target-features', wasmFile, '-o', wasmFile]);
 
 // The wasm as a JS string literal, one character per byte, shifted by `shift`. Only what a string
 // literal cannot hold raw is escaped (a NUL too, as some tools take it for the end of text);
