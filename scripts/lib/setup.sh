@@ -52,3 +52,14 @@ ensure_node_modules() {
   fi
   export PATH="$ROOT/node_modules/.bin:$PATH"
 }
+
+# Packs pkg/ as npm would publish it into target/npm; prints the tarball's path. Needs
+# scripts/build.sh to have run.
+pack_pkg() {
+  [ -f "$ROOT/pkg/package.json" ] || { say "pkg/ is missing: run scripts/build.sh first"; return 1; }
+  mkdir -p "$ROOT/target/npm"
+  local tarball
+  tarball=$(cd "$ROOT/pkg" && npm pack --pack-destination "$ROOT/target/npm" --silent | tail -n 1)
+  [ -n "$tarball" ] && [ -f "$ROOT/target/npm/$tarball" ] || { say "npm pack of pkg/ failed"; return 1; }
+  echo "$ROOT/target/npm/$tarball"
+}

@@ -12,11 +12,7 @@ ensure_node_modules
 here="$ROOT/tests/consumers"
 consumers=(vite webpack esbuild rollup parcel)
 
-[ -f "$ROOT/pkg/package.json" ] || { say "pkg/ is missing: run scripts/build.sh first"; exit 1; }
-mkdir -p "$ROOT/target/npm"
-tarball=$(cd "$ROOT/pkg" && npm pack --pack-destination "$ROOT/target/npm" --silent | tail -n 1)
-[ -n "$tarball" ] && [ -f "$ROOT/target/npm/$tarball" ] || { say "npm pack of pkg/ failed"; exit 1; }
-tarball="$ROOT/target/npm/$tarball"
+tarball=$(pack_pkg) || exit 1
 
 # Each consumer's build command is the `build` script of its package.json.
 build() {

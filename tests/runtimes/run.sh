@@ -6,7 +6,6 @@ source "$(dirname "$0")/../../scripts/lib/setup.sh"
 ensure_node_modules
 cd "$ROOT/tests/runtimes"
 npm ci --no-audit --no-fund --loglevel=error
-mkdir -p "$ROOT/target/npm"
-tarball=$(cd "$ROOT/pkg" && npm pack --pack-destination "$ROOT/target/npm" --silent | tail -n 1)
-npm install --no-save --no-audit --no-fund --loglevel=error "$ROOT/target/npm/$tarball"
+tarball=$(pack_pkg)
+npm install --no-save --no-audit --no-fund --loglevel=error "$tarball"
 node --test runtimes.test.mjs
