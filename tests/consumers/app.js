@@ -1,5 +1,6 @@
-// What an npm user coming from Braze writes: the package imported by name, called at the top level
-// right after the import, with no `await init()`.
+// The app that webpack, esbuild, Rollup and Parcel each build (build.sh copies it into each
+// project's src/): what an npm user coming from Braze writes, the package imported by name and
+// called at the top level right after the import, with no `await init()`.
 import { appboy } from 'appboy-wasm';
 
 try {
