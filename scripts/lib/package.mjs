@@ -20,8 +20,6 @@ const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
 // The glue, adapted to this package:
 // - browser.js is imported from its source, not a copy under snippets/, so that the glue and
 //   src/package/ share one instance of it (its clock, its report handler);
-// - the default wasm URL goes: the bytes are always given, and bundlers that see the URL would
-//   look for a file to emit;
 // - the wasm's imports and exports were renamed to one or two letters by wasm-opt (build.sh
 //   writes its map): long generated names with hashes were 1.9 KB of the wasm and as much of the
 //   glue. Every import now comes from module "a".
@@ -35,7 +33,6 @@ function edit(pattern, replacement, what) {
 const BROWSER_JS = /^import \* as (import\d+) from "\.\/snippets\/[^"]*\/src\/web\/browser\.js"$/m;
 const namespace = glueText.match(BROWSER_JS)?.[1];
 edit(/(["'])\.\/snippets\/[^"']*\/src\/web\/browser\.js\1/g, JSON.stringify(join(ROOT, 'src/web/browser.js')), 'browser.js imports');
-edit("new URL('appboy_wasm_bg.wasm', import.meta.url)", 'undefined', 'the default wasm URL');
 const token = (name) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 const direct = [];
 for (const [module, name, short] of map.imports) {
