@@ -6,7 +6,7 @@
 //   appboy_wasm.d.ts    the types (src/package/appboy_wasm.d.ts)
 // and optimizes the wasm itself (with binaryen's wasm-opt), once it knows which exports the glue uses.
 // Usage: node scripts/lib/package.mjs <wasm-bindgen out dir> <.wasm with minified names> <wasm-opt's name map> <pkg dir>
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,7 +58,7 @@ writeFileSync(glue, glueText);
 // and target-features sections only describe the build: browsers ignore them.
 const wasmFile = join(bindgen, 'appboy_wasm.opt.wasm');
 const used = new Set([...glueText.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]));
-execFileSync('cp', [minified, wasmFile]);
+copyFileSync(minified, wasmFile);
 for (const [, short] of map.exports) {
   if (!used.has(short)) execFileSync('wasm-opt', ['--remove-exports', `--pass-arg=remove-exports@${short}`, wasmFile, '-o', wasmFile]);
 }

@@ -1,5 +1,5 @@
-//! The `appboy` object of docs/design.md section 2, as one exported entry point: `call(method, a,
-//! b)`, which `src/package/front.js` turns into the object's methods (its `METHODS` lists them in
+//! The `appboy` object of docs/design.md section 2, as one exported entry point: `dispatch(method,
+//! a, b)`, which `src/package/front.js` turns into the object's methods (its `METHODS` lists them in
 //! the order of `Method`). One export instead of one per method keeps a single shim in the wasm
 //! and in the glue. Arguments arrive as plain `JsValue`s, so that wrong types reach Rust (and are
 //! logged) instead of throwing in generated code; nothing here panics or lets an exception through.
