@@ -6,7 +6,7 @@
 //! The types and documentation that JavaScript and TypeScript users see are in
 //! `src/package/appboy_wasm.d.ts`.
 
-use super::log;
+use super::log::{self, Message};
 use super::sdk::{self, Call, Unavailable};
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
@@ -66,7 +66,7 @@ pub fn dispatch(method: u8, a: JsValue, b: JsValue) -> JsValue {
         Method::RemoveSubscription => text(remove_subscription(a)),
         Method::ToggleLogging => {
             log::set_enabled(!log::enabled());
-            log::info(&["logging enabled"]);
+            log::say(Message::LoggingEnabled);
             JsValue::UNDEFINED
         }
         Method::SetLogger => {
@@ -88,7 +88,7 @@ fn text(answer: Option<String>) -> JsValue {
 }
 
 fn not_initialized(name: &str) {
-    log::warn(&[name, " was called before initialize(); ignoring it"]);
+    log::say_with(Message::NotInitialized, name, "");
 }
 
 /// Runs `call`, logging when there is no SDK to run it on.
@@ -100,7 +100,7 @@ fn on_sdk(name: &str, call: Call) -> Option<String> {
             None
         }
         Err(Unavailable::Busy) => {
-            log::warn(&[name, " was called from inside an SDK callback; ignoring it"]);
+            log::say_with(Message::Busy, name, "");
             None
         }
     }
@@ -109,15 +109,11 @@ fn on_sdk(name: &str, call: Call) -> Option<String> {
 /// Whether the SDK is initialized; a second call keeps the first configuration.
 fn initialize(api_key: JsValue, options: JsValue) -> bool {
     if sdk::is_initialized() {
-        log::warn(&["initialize() again: the first configuration stays"]);
+        log::say(Message::InitializedAgain);
         return true;
     }
     let Some(key) = api_key.as_string().filter(|k| !k.trim_ascii().is_empty()) else {
-        // Shown even with logging off: without a key nothing else can work.
-        let was = log::enabled();
-        log::set_enabled(true);
-        log::error(&["initialize() needs the API key as a non-empty string"]);
-        log::set_enabled(was);
+        log::say(Message::NoApiKey);
         return false;
     };
     sdk::install(key, &options)
@@ -125,7 +121,7 @@ fn initialize(api_key: JsValue, options: JsValue) -> bool {
 
 fn change_user(user_id: JsValue) -> Option<String> {
     let Some(user) = user_id.as_string().filter(|u| !u.is_empty() && u.len() <= MAX_USER_ID_BYTES) else {
-        log::error(&["changeUser() needs a non-empty string of at most 997 bytes"]);
+        log::say(Message::BadUserId);
         return None;
     };
     on_sdk("changeUser()", Call::ChangeUser(&user))
@@ -133,7 +129,7 @@ fn change_user(user_id: JsValue) -> Option<String> {
 
 fn subscribe(callback: JsValue) -> Option<String> {
     let Some(callback) = callback.dyn_into::<js_sys::Function>().ok() else {
-        log::error(&["subscribeToSessionUpdates() needs a function"]);
+        log::say(Message::SubscriberNotFunction);
         return None;
     };
     on_sdk("subscribeToSessionUpdates()", Call::Subscribe(callback))
@@ -144,15 +140,17 @@ fn remove_subscription(id: JsValue) -> Option<String> {
     if !sdk::is_initialized() {
         not_initialized("removeSubscription()");
     } else if on_sdk("removeSubscription()", Call::Unsubscribe(&id)).is_none() {
-        log::warn(&["removeSubscription(): no subscription ", &id]);
+        log::say_with(Message::NoSubscription, &id, "");
     }
     None
 }
 
 fn set_logger(logger: JsValue) {
-    match logger.dyn_into::<js_sys::Function>() {
-        Ok(f) => log::set_sink(Some(f)),
-        Err(other) if other.is_null() || other.is_undefined() => log::set_sink(None),
-        Err(_) => log::error(&["setLogger() needs a function or null"]),
+    if logger.is_function() {
+        log::set_sink(&logger);
+    } else if logger.is_null() || logger.is_undefined() {
+        log::set_sink(&JsValue::NULL);
+    } else {
+        log::say(Message::LoggerNotFunction);
     }
 }

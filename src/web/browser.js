@@ -139,7 +139,46 @@ export function session(id, startedAt, lastActivityAt, expiresAt) {
 export function call(f, arg) {
   try { f(arg); } catch {}
 }
-// The console, or the page's logger; level is 'log', 'warn' or 'error'.
-export function log(level, message, sink) {
-  try { if (sink) sink(message); else console[level](message); } catch {}
+// The SDK's log (log.rs): off unless enabled, to the console or to the page's logger. Each
+// message, in the order of log.rs's `Message`: its console level, its text (%1 and %2 stand for
+// its details), and whether it is shown even with logging off.
+const MESSAGES = [
+  ['log', 'initialized; sending to %1'],
+  ['warn', 'discarding stored %1 (%2)'],
+  ['warn', 'localStorage failed %1; keeping state in memory for this page'],
+  ['warn', 'ignoring unknown option %1'],
+  ['warn', 'options are neither an object nor a number; ignoring them'],
+  ['warn', 'sessionTimeoutInSeconds is below 1; using 1'],
+  ['warn', 'sessionTimeoutInSeconds is not a number; using 1800'],
+  ['warn', 'baseUrl is not a string; using this origin'],
+  ['warn', 'flushIntervalInSeconds is not a number of at least 1; using 10'],
+  ['warn', 'the outbox is full; dropped the oldest datapoints'],
+  ['warn', 'sending failed; will try again'],
+  ['error', 'the endpoint refused a batch; dropping it'],
+  ['log', 'logging enabled'],
+  ['warn', '%1 was called before initialize(); ignoring it'],
+  ['warn', '%1 was called from inside an SDK callback; ignoring it'],
+  ['warn', 'initialize() again: the first configuration stays'],
+  ['error', 'initialize() needs the API key as a non-empty string', true],
+  ['error', 'changeUser() needs a non-empty string of at most 997 bytes'],
+  ['error', 'subscribeToSessionUpdates() needs a function'],
+  ['warn', 'removeSubscription(): no subscription %1'],
+  ['error', 'setLogger() needs a function or null'],
+];
+let loggingOn = false;
+let logger = null;
+export function logging() {
+  return loggingOn;
+}
+export function setLogging(on) {
+  loggingOn = on;
+}
+export function setLogger(f) {
+  logger = f;
+}
+export function log(message, a, b) {
+  const [level, text, always] = MESSAGES[message];
+  if (!loggingOn && !always) return;
+  const line = 'Appboy: ' + text.replace('%1', a).replace('%2', b);
+  try { if (logger) logger(line); else console[level](line); } catch {}
 }

@@ -33,5 +33,11 @@ extern "C" {
     pub fn session(id: &str, started_at: f64, last_activity_at: f64, expires_at: f64) -> JsValue;
 
     pub fn call(f: &JsValue, arg: &JsValue);
-    pub fn log(level: &str, message: &str, sink: &JsValue);
+    /// Message number `message` of log.rs, with its details.
+    pub fn log(message: u8, a: &str, b: &str);
+    pub fn logging() -> bool;
+    #[wasm_bindgen(js_name = setLogging)]
+    pub fn set_logging(on: bool);
+    #[wasm_bindgen(js_name = setLogger)]
+    pub fn set_logger(logger: &JsValue);
 }

@@ -4,7 +4,8 @@
 
 use super::storage::Storage;
 use super::timers::{Timer, TimerId};
-use super::{decode, log, random, transport};
+use super::log::{self, Message};
+use super::{decode, random, transport};
 use crate::delivery::{self, classify, Backoff, Outcome};
 use crate::engine::{Millis, Uuid};
 use crate::stored::OutboxRecord;
@@ -79,7 +80,7 @@ impl Courier {
     pub fn queue(&mut self, store: &Storage, now: Millis, more: impl IntoIterator<Item = Event>) {
         let mut events = self.events(store);
         if delivery::add(&mut events, more) > 0 {
-            log::warn(&["the outbox is full; dropped the oldest datapoints"]);
+            log::say(Message::OutboxFull);
         }
         self.save(store, events, now);
         self.schedule(now + FLUSH_SOON);
@@ -160,12 +161,12 @@ impl Courier {
         match classify(status) {
             Outcome::Retry => {
                 self.not_before = self.backoff.failed(now, self.interval, retry_after, js_sys::Math::random());
-                log::warn(&["sending failed; will try again"]);
+                log::say(Message::SendFailed);
                 self.schedule(self.not_before);
             }
             outcome => {
                 if outcome == Outcome::Rejected {
-                    log::error(&["the endpoint refused a batch; dropping it"]);
+                    log::say(Message::BatchRefused);
                 }
                 self.backoff.succeeded();
                 self.not_before = 0;

@@ -1,51 +1,63 @@
 //! The SDK's log: silent unless `enableLogging` (or `toggleLogging()`), to the console or to a
-//! function the page gives with `setLogger`. Messages are joined from pieces, not formatted:
-//! `core::fmt` would weigh more than the engine.
+//! function the page gives with `setLogger`. The text of each message, with its console level,
+//! is in `browser.js` (`MESSAGES`, in the order of `Message`), and so are the on/off switch and
+//! the page's logger: Rust says which message, with up to two details. Building the text in Rust
+//! from pieces cost 1.5 KB gzipped of the module (docs/design.md section 8).
 
-use super::{browser, Local};
-use alloc::string::String;
-use core::cell::{Cell, RefCell};
+use super::browser;
 use wasm_bindgen::JsValue;
 
-static ENABLED: Local<Cell<bool>> = Local(Cell::new(false));
-static SINK: Local<RefCell<Option<js_sys::Function>>> = Local(RefCell::new(None));
+/// What the SDK logs, numbered as browser.js's `MESSAGES` lists them.
+#[derive(Clone, Copy)]
+pub enum Message {
+    /// The data endpoint's URL.
+    Initialized,
+    /// A stored value's name and why it cannot be trusted.
+    Discarding,
+    /// Whether reading or writing failed.
+    StorageFailed,
+    /// The option's name.
+    UnknownOption,
+    OptionsNotObject,
+    TimeoutRaised,
+    TimeoutNotNumber,
+    BaseUrlNotString,
+    FlushIntervalInvalid,
+    OutboxFull,
+    SendFailed,
+    BatchRefused,
+    LoggingEnabled,
+    /// The method's name.
+    NotInitialized,
+    /// The method's name.
+    Busy,
+    InitializedAgain,
+    /// Shown even with logging off: without a key nothing else can work.
+    NoApiKey,
+    BadUserId,
+    SubscriberNotFunction,
+    /// The subscription's id.
+    NoSubscription,
+    LoggerNotFunction,
+}
+
+pub fn say(message: Message) {
+    say_with(message, "", "");
+}
+
+pub fn say_with(message: Message, a: &str, b: &str) {
+    browser::log(message as u8, a, b);
+}
 
 pub fn enabled() -> bool {
-    ENABLED.0.get()
+    browser::logging()
 }
 
 pub fn set_enabled(on: bool) {
-    ENABLED.0.set(on);
+    browser::set_logging(on);
 }
 
-/// A function that receives each message instead of the console; `None` restores the console.
-pub fn set_sink(sink: Option<js_sys::Function>) {
-    if let Ok(mut slot) = SINK.0.try_borrow_mut() {
-        *slot = sink;
-    }
-}
-
-pub fn info(parts: &[&str]) {
-    write("log", parts);
-}
-
-pub fn warn(parts: &[&str]) {
-    write("warn", parts);
-}
-
-pub fn error(parts: &[&str]) {
-    write("error", parts);
-}
-
-/// `level`: the console method.
-fn write(level: &str, parts: &[&str]) {
-    if !enabled() {
-        return;
-    }
-    let mut message = String::from("Appboy: ");
-    for part in parts {
-        message.push_str(part);
-    }
-    let sink = SINK.0.try_borrow().ok().and_then(|s| s.clone()).map_or(JsValue::UNDEFINED, JsValue::from);
-    browser::log(level, &message, &sink);
+/// A function that receives each message instead of the console; `null` restores the console.
+pub fn set_sink(sink: &JsValue) {
+    browser::set_logger(sink);
 }

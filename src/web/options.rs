@@ -1,7 +1,8 @@
 //! The `initialize` options (design.md section 2), read field by field so that one bad value
 //! costs only itself: a serde struct would refuse the whole object for one wrong type.
 
-use super::{browser, log};
+use super::browser;
+use super::log::{self, Message};
 use crate::engine::{session_timeout, Millis, TimeoutChoice};
 use alloc::string::String;
 use wasm_bindgen::JsValue;
@@ -29,27 +30,27 @@ impl Options {
             for key in browser::keys(value).iter() {
                 let key = key.as_string().unwrap_or_default();
                 if !KNOWN.contains(&key.as_str()) {
-                    log::warn(&["ignoring unknown option ", &key]);
+                    log::say_with(Message::UnknownOption, &key, "");
                 }
             }
         } else if !value.is_undefined() && !value.is_null() && value.as_f64().is_none() {
-            log::warn(&["options are neither an object nor a number; ignoring them"]);
+            log::say(Message::OptionsNotObject);
         }
 
         let timeout_value = if value.as_f64().is_some() { value.clone() } else { field("sessionTimeoutInSeconds") };
         let (timeout, choice) = session_timeout(timeout_value.as_f64());
         match choice {
-            TimeoutChoice::Raised => log::warn(&["sessionTimeoutInSeconds is below 1; using 1"]),
+            TimeoutChoice::Raised => log::say(Message::TimeoutRaised),
             TimeoutChoice::Given => {}
             // Missing is the default; anything else that is not a finite number is a mistake.
             _ if timeout_value.is_undefined() || timeout_value.is_null() => {}
-            _ => log::warn(&["sessionTimeoutInSeconds is not a number; using 1800"]),
+            _ => log::say(Message::TimeoutNotNumber),
         }
 
         let base = field("baseUrl");
         let base_url = base.as_string();
         if base_url.is_none() && !base.is_undefined() && !base.is_null() {
-            log::warn(&["baseUrl is not a string; using this origin"]);
+            log::say(Message::BaseUrlNotString);
         }
 
         let interval = field("flushIntervalInSeconds");
@@ -57,7 +58,7 @@ impl Options {
             Some(s) if s.is_finite() && s >= 1.0 => s,
             None if interval.is_undefined() || interval.is_null() => DEFAULT_FLUSH_INTERVAL_SECONDS,
             _ => {
-                log::warn(&["flushIntervalInSeconds is not a number of at least 1; using 10"]);
+                log::say(Message::FlushIntervalInvalid);
                 DEFAULT_FLUSH_INTERVAL_SECONDS
             }
         };

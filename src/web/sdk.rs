@@ -9,7 +9,8 @@ use super::lifecycle::{Lifecycle, Report};
 use super::options::Options;
 use super::storage::{self, Storage};
 use super::timers::{Timer, TimerId};
-use super::{browser, clock, decode, log, random, Local};
+use super::log::{self, Message};
+use super::{browser, clock, decode, random, Local};
 use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, State, StateRecord, Uuid, PERSIST_GRANULARITY};
 use crate::stored::DeviceRecord;
 use crate::wire::{self, Event};
@@ -115,7 +116,7 @@ impl Sdk {
         sdk.sync();
         // Datapoints left by earlier pages are taken over and sent soon.
         sdk.courier.schedule(clock::now() + FLUSH_SOON);
-        log::info(&["initialized; sending to ", sdk.courier.url()]);
+        log::say_with(Message::Initialized, sdk.courier.url(), "");
         sdk
     }
 

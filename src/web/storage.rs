@@ -3,7 +3,8 @@
 //! is missing or throws (private modes, disabled storage, quota exceeded) the values live in
 //! memory for the page's lifetime.
 
-use super::{browser, log};
+use super::browser;
+use super::log::{self, Message};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
@@ -98,13 +99,13 @@ impl Storage {
 
     /// Drops a stored value that cannot be trusted, saying why.
     pub fn discard(&self, name: &str, why: &str) {
-        log::warn(&["discarding stored ", name, " (", why, ")"]);
+        log::say_with(Message::Discarding, name, why);
         self.remove(name);
     }
 
     fn degrade(&self, what: &str) {
         if !self.degraded.replace(true) {
-            log::warn(&["localStorage failed ", what, "; keeping state in memory for this page"]);
+            log::say_with(Message::StorageFailed, what, "");
         }
     }
 }
