@@ -119,8 +119,8 @@ export function origin() {
 export function field(o, key) {
   try { return typeof o === 'object' && o !== null ? o[key] : undefined; } catch { return undefined; }
 }
-export function keys(o) {
-  try { return Object.keys(o); } catch { return []; }
+export function unknownKeys(o, known) {
+  try { return Object.keys(o).filter((key) => !known.split(',').includes(key)).join(', '); } catch { return ''; }
 }
 export function parse(text) {
   try { return JSON.parse(text); } catch { return undefined; }

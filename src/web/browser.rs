@@ -25,7 +25,9 @@ extern "C" {
     pub fn now() -> f64;
 
     pub fn field(o: &JsValue, key: &str) -> JsValue;
-    pub fn keys(o: &JsValue) -> js_sys::Array;
+    /// The keys of `o` that are not among `known` (comma-separated), joined by ", ".
+    #[wasm_bindgen(js_name = unknownKeys)]
+    pub fn unknown_keys(o: &JsValue, known: &str) -> String;
     pub fn parse(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = randomFill)]
     pub fn random_fill(bytes: &mut [u8]);

@@ -8,7 +8,8 @@ use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
-const KNOWN: [&str; 4] = ["sessionTimeoutInSeconds", "baseUrl", "enableLogging", "flushIntervalInSeconds"];
+/// The options this SDK reads, for `browser::unknown_keys`.
+const KNOWN: &str = "sessionTimeoutInSeconds,baseUrl,enableLogging,flushIntervalInSeconds";
 
 pub struct Options {
     pub timeout: Millis,
@@ -27,11 +28,9 @@ impl Options {
             log::set_enabled(true);
         }
         if value.is_object() {
-            for key in browser::keys(value).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !KNOWN.contains(&key.as_str()) {
-                    log::say_with(Message::UnknownOption, &key, "");
-                }
+            let unknown = browser::unknown_keys(value, KNOWN);
+            if !unknown.is_empty() {
+                log::say_with(Message::UnknownOption, &unknown, "");
             }
         } else if !value.is_undefined() && !value.is_null() && value.as_f64().is_none() {
             log::say(Message::OptionsNotObject);
