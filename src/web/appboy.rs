@@ -10,7 +10,6 @@ use super::log::{self, Message};
 use super::sdk::{self, Call, Unavailable};
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Braze's limit on user ids, in bytes.
 const MAX_USER_ID_BYTES: usize = 997;
@@ -128,10 +127,10 @@ fn change_user(user_id: JsValue) -> Option<String> {
 }
 
 fn subscribe(callback: JsValue) -> Option<String> {
-    let Some(callback) = callback.dyn_into::<js_sys::Function>().ok() else {
+    if !callback.is_function() {
         log::say(Message::SubscriberNotFunction);
         return None;
-    };
+    }
     on_sdk("subscribeToSessionUpdates()", Call::Subscribe(callback))
 }
 

@@ -130,12 +130,28 @@ export function randomFill(bytes) {
   try { crypto.getRandomValues(bytes); } catch { for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256; }
 }
 
-// What subscribeToSessionUpdates gives: the open session, times in Unix ms.
-export function session(id, startedAt, lastActivityAt, expiresAt) {
-  return { id, startedAt, lastActivityAt, expiresAt };
+// Subscriptions to session updates (sdk.rs): the page's functions, by id.
+const subscribers = new Map();
+let subscriptionsMade = 0;
+export function subscribe(f) {
+  const id = String(++subscriptionsMade);
+  subscribers.set(id, f);
+  return id;
+}
+export function unsubscribe(id) {
+  return subscribers.delete(id);
+}
+export function unsubscribeAll() {
+  subscribers.clear();
+}
+// Gives each subscriber the open session, {id, startedAt, lastActivityAt, expiresAt} in Unix ms,
+// or null when `id` is empty (none is open); what a subscriber throws is ignored.
+export function notify(id, startedAt, lastActivityAt, expiresAt) {
+  const session = id ? { id, startedAt, lastActivityAt, expiresAt } : null;
+  for (const f of [...subscribers.values()]) call(f, session);
 }
 
-// Calls a function the page gave (logger, subscriber) and ignores what it throws.
+// Calls a function (a subscriber, the page listeners' detach) and ignores what it throws.
 export function call(f, arg) {
   try { f(arg); } catch {}
 }

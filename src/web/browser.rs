@@ -32,7 +32,14 @@ extern "C" {
     #[wasm_bindgen(js_name = randomFill)]
     pub fn random_fill(bytes: &mut [u8]);
 
-    pub fn session(id: &str, started_at: f64, last_activity_at: f64, expires_at: f64) -> JsValue;
+    /// A subscription to session updates; its id.
+    pub fn subscribe(f: &JsValue) -> String;
+    /// Whether there was such a subscription.
+    pub fn unsubscribe(id: &str) -> bool;
+    #[wasm_bindgen(js_name = unsubscribeAll)]
+    pub fn unsubscribe_all();
+    /// Tells the subscribers of the open session (`id` empty: of none).
+    pub fn notify(id: &str, started_at: f64, last_activity_at: f64, expires_at: f64);
 
     pub fn call(f: &JsValue, arg: &JsValue);
     /// Message number `message` of log.rs, with its details.

@@ -15,7 +15,6 @@ use crate::engine::{decode_state, encode_state, Engine, Input, Millis, Output, S
 use crate::stored::DeviceRecord;
 use crate::wire::{self, Event};
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::cell::RefCell;
 use wasm_bindgen::JsValue;
 
@@ -34,8 +33,6 @@ pub struct Sdk {
     courier: Courier,
     session_timer: Option<Timer>,
     _lifecycle: Lifecycle,
-    subscribers: Vec<(String, js_sys::Function)>,
-    subscriptions_made: u32,
     /// The session as subscribers last heard of it: (id, start, last activity).
     notified: Option<(Uuid, Millis, Millis)>,
 }
@@ -47,7 +44,7 @@ pub enum Call<'a> {
     DeviceId,
     UserId,
     SessionId,
-    Subscribe(js_sys::Function),
+    Subscribe(JsValue),
     Unsubscribe(&'a str),
     Wipe,
     Report(Report),
@@ -72,10 +69,11 @@ pub fn call(call: Call) -> Result<Option<String>, Unavailable> {
         let answer = sdk.run(call);
         (answer, sdk.session_update())
     };
-    if let Some((subscribers, view)) = update {
-        for subscriber in subscribers {
-            browser::call(&subscriber, &view);
-        }
+    // The subscribers (kept by browser.js) hear of the open session, in Unix ms, or of none.
+    match update {
+        Some(Some((id, start, last, expires))) => browser::notify(&id.to_hyphenated(), start as f64, last as f64, expires as f64),
+        Some(None) => browser::notify("", 0.0, 0.0, 0.0),
+        None => {}
     }
     Ok(answer)
 }
@@ -93,6 +91,9 @@ pub fn install(api_key: String, options: &JsValue) -> bool {
 /// Drops the SDK: its timers are cancelled and its listeners removed.
 pub fn uninstall() -> bool {
     let sdk = SDK.0.try_borrow_mut().ok().and_then(|mut slot| slot.take());
+    if sdk.is_some() {
+        browser::unsubscribe_all();
+    }
     sdk.is_some()
 }
 
@@ -109,8 +110,6 @@ impl Sdk {
             courier: Courier::new(url, options.flush_interval),
             session_timer: None,
             _lifecycle: Lifecycle::attach(INTERACTION_THROTTLE),
-            subscribers: Vec::new(),
-            subscriptions_made: 0,
             notified: None,
         };
         sdk.sync();
@@ -131,8 +130,8 @@ impl Sdk {
             Call::DeviceId => return Some(self.device_id.to_hyphenated()),
             Call::UserId => return self.engine.state().user_id.clone(),
             Call::SessionId => return self.engine.session().map(|s| s.id.to_hyphenated()),
-            Call::Subscribe(callback) => return Some(self.subscribe(callback)),
-            Call::Unsubscribe(id) => return self.unsubscribe(id),
+            Call::Subscribe(callback) => return Some(browser::subscribe(&callback)),
+            Call::Unsubscribe(id) => return browser::unsubscribe(id).then(|| id.into()),
             Call::Wipe => self.wipe(),
             Call::Report(report) => self.on_report(report),
         }
@@ -232,21 +231,9 @@ impl Sdk {
 
     // Subscriptions to session changes.
 
-    fn subscribe(&mut self, callback: js_sys::Function) -> String {
-        self.subscriptions_made += 1;
-        let id = decimal(self.subscriptions_made);
-        self.subscribers.push((id.clone(), callback));
-        id
-    }
-
-    /// The id, if there was such a subscription.
-    fn unsubscribe(&mut self, id: &str) -> Option<String> {
-        let at = self.subscribers.iter().position(|(sid, _)| sid == id)?;
-        Some(self.subscribers.remove(at).0)
-    }
-
-    /// The subscribers and what to give them, when the session changed since they last heard.
-    fn session_update(&mut self) -> Option<(Vec<js_sys::Function>, JsValue)> {
+    /// The session (id, start, last activity, expiry) or none, when it changed since the
+    /// subscribers last heard.
+    fn session_update(&mut self) -> Option<Option<(Uuid, Millis, Millis, Millis)>> {
         let session = self.engine.session().map(|s| (s.id, s.started_at, s.last_activity));
         // Activity alone is news once a second, like its persistence: a subscriber that calls
         // back into the SDK cannot recurse, and scrolling does not flood subscribers.
@@ -260,17 +247,7 @@ impl Sdk {
             return None;
         }
         self.notified = session;
-        if self.subscribers.is_empty() {
-            return None;
-        }
-        // `{id, startedAt, lastActivityAt, expiresAt}` in Unix ms, or `null` when no session is open.
-        let view = match session {
-            Some((id, start, last)) => {
-                browser::session(&id.to_hyphenated(), start as f64, last as f64, last.saturating_add(self.engine.timeout()) as f64)
-            }
-            None => JsValue::NULL,
-        };
-        Some((self.subscribers.iter().map(|(_, f)| f.clone()).collect(), view))
+        Some(session.map(|(id, start, last)| (id, start, last, last.saturating_add(self.engine.timeout()))))
     }
 
     /// Forgets everything stored for this API key and starts afresh (a new device id, no user,
@@ -302,17 +279,4 @@ fn load_device(store: &Storage) -> Uuid {
     let id = Uuid::from_random(random::bytes());
     store.set(DEVICE, &DeviceRecord::new(id).to_json());
     id
-}
-
-/// `n` in decimal, without `core::fmt`.
-fn decimal(mut n: u32) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().map(|&d| d as char).collect()
 }

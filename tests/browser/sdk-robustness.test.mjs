@@ -84,19 +84,29 @@ test('loggers and subscribers that throw or call back into appboy do no harm', a
   await context.close();
 });
 
-test('subscriptions can be removed; unknown options are ignored with a warning', async () => {
+test('subscriptions can be removed, and go with destroy(); unknown options are ignored with a warning', async () => {
   const context = await browser.newContext();
   const page = await openSdkPage(context, server);
-  const calls = await page.evaluate(() => {
+  const [calls, beforeDestroy, afterDestroy] = await page.evaluate(() => {
     let calls = 0;
     appboy.initialize('key-subs', { enableLogging: true, colour: 'red' });
     const id = appboy.subscribeToSessionUpdates(() => calls++);
     appboy.openSession();
     appboy.removeSubscription(id);
     appboy.changeUser('someone');
-    return calls;
+    // A subscription left in place is dropped by destroy(): a new SDK does not call it.
+    let kept = 0;
+    appboy.subscribeToSessionUpdates(() => kept++);
+    appboy.changeUser('someone else');
+    const beforeDestroy = kept;
+    appboy.destroy();
+    appboy.initialize('key-subs');
+    appboy.changeUser('a third');
+    return [calls, beforeDestroy, kept];
   });
   assert.equal(calls, 1);
+  assert.equal(beforeDestroy, 1);
+  assert.equal(afterDestroy, 1, 'no call after destroy()');
   assert.ok(page.logs.some((l) => l.includes('ignoring unknown option colour')), page.logs.join('\n'));
   await context.close();
 });
