@@ -13,7 +13,9 @@ say "building the release wasm"
 # immediate-abort panic strategy: a panic is a trap with no message, so no formatting code or
 # panic locations are linked (0.8 KB gzipped of core::fmt otherwise).
 # A 64 KB stack instead of 1 MB: the SDK never recurses deeply, and the page keeps the memory.
-RUSTFLAGS="-C link-arg=-zstack-size=65536 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+# Without reference types, wasm-bindgen keeps JavaScript values in a small array in the glue
+# instead of an externref table managed by the wasm: 0.37 KB gzipped less in all.
+RUSTFLAGS="-C link-arg=-zstack-size=65536 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Ctarget-feature=-reference-types" \
   cargo "+$NIGHTLY" build -Zbuild-std=core,alloc --profile wasm --no-default-features --target wasm32-unknown-unknown --lib
 out=target/wasm-bindgen
 rm -rf "$out" pkg && mkdir -p pkg
