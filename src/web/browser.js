@@ -2,15 +2,34 @@
 // catches what it may throw, so that nothing the SDK does raises an exception in the host page.
 // Written in JavaScript because a handful of lines here replace dozens of generated bindings.
 
-// localStorage (storage.rs). `undefined` means the call failed; `null`, that the key is absent.
+// localStorage (storage.rs), or once it has failed on this page (private modes, disabled storage,
+// quota exceeded), a Map of what the page writes from then on, read before localStorage. `null`:
+// the key is absent.
+let memory = null;
+function degrade(what) {
+  if (memory) return;
+  memory = new Map();
+  log(STORAGE_FAILED, what, '');
+}
 export function storageGet(key) {
-  try { return localStorage.getItem(key); } catch { return undefined; }
+  if (!memory) {
+    try { return localStorage.getItem(key); } catch { degrade('reading'); }
+  }
+  if (memory.has(key)) return memory.get(key);
+  try { return localStorage.getItem(key); } catch { return null; }
 }
 export function storageSet(key, value) {
-  try { localStorage.setItem(key, value); return true; } catch { return false; }
+  if (!memory) {
+    try { return localStorage.setItem(key, value); } catch { degrade('writing'); }
+  }
+  memory.set(key, value);
 }
 export function storageRemove(key) {
   try { localStorage.removeItem(key); } catch {}
+  memory?.delete(key);
+}
+export function storageDegraded() {
+  return memory !== null;
 }
 // The keys that start with `prefix`.
 export function storageKeys(prefix) {
@@ -158,6 +177,8 @@ export function call(f, arg) {
 // The SDK's log (log.rs): off unless enabled, to the console or to the page's logger. Each
 // message, in the order of log.rs's `Message`: its console level, its text (%1 and %2 stand for
 // its details), and whether it is shown even with logging off.
+// (browser.js logs one of them itself: STORAGE_FAILED.)
+const STORAGE_FAILED = 2;
 const MESSAGES = [
   ['log', 'initialized; sending to %1'],
   ['warn', 'discarding stored %1 (%2)'],

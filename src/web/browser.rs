@@ -5,12 +5,16 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/browser.js")]
 extern "C" {
+    /// `None` when absent.
     #[wasm_bindgen(js_name = storageGet)]
-    pub fn storage_get(key: &str) -> JsValue;
+    pub fn storage_get(key: &str) -> Option<String>;
     #[wasm_bindgen(js_name = storageSet)]
-    pub fn storage_set(key: &str, value: &str) -> bool;
+    pub fn storage_set(key: &str, value: &str);
     #[wasm_bindgen(js_name = storageRemove)]
     pub fn storage_remove(key: &str);
+    /// Whether localStorage failed on this page, and values live in memory.
+    #[wasm_bindgen(js_name = storageDegraded)]
+    pub fn storage_degraded() -> bool;
     #[wasm_bindgen(js_name = storageKeys)]
     pub fn storage_keys(prefix: &str) -> js_sys::Array;
 

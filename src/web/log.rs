@@ -14,7 +14,8 @@ pub enum Message {
     Initialized,
     /// A stored value's name and why it cannot be trusted.
     Discarding,
-    /// Whether reading or writing failed.
+    /// Whether reading or writing failed; logged by browser.js itself (its `STORAGE_FAILED`),
+    /// which keeps the values in memory from then on.
     StorageFailed,
     /// The option's name.
     UnknownOption,

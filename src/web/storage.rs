@@ -1,21 +1,16 @@
 //! Persisted state in localStorage under keys namespaced by API key (`appboy.<apiKey>.<name>`),
 //! as JSON text (written by `crate::json`, read by the browser's `JSON.parse`). When localStorage
 //! is missing or throws (private modes, disabled storage, quota exceeded) the values live in
-//! memory for the page's lifetime.
+//! memory for the page's lifetime: `browser.js` keeps them, and says so in the log.
 
 use super::browser;
 use super::log::{self, Message};
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
 pub struct Storage {
     prefix: String,
-    /// localStorage failed once: from then on this page keeps its values here.
-    degraded: Cell<bool>,
-    /// (key, value) pairs written since; a handful at most.
-    memory: RefCell<Vec<(String, String)>>,
 }
 
 impl Storage {
@@ -23,7 +18,7 @@ impl Storage {
         let mut prefix = String::from("appboy.");
         prefix.push_str(api_key);
         prefix.push('.');
-        Storage { prefix, degraded: Cell::new(false), memory: RefCell::default() }
+        Storage { prefix }
     }
 
     /// The full localStorage key of `name`.
@@ -49,41 +44,21 @@ impl Storage {
         names
     }
 
+    /// Whether the values live in memory (localStorage failed on this page).
     pub fn is_degraded(&self) -> bool {
-        self.degraded.get()
+        browser::storage_degraded()
     }
 
     pub fn get(&self, name: &str) -> Option<String> {
-        let key = self.key(name);
-        if !self.degraded.get() {
-            let value = browser::storage_get(&key);
-            if !value.is_undefined() {
-                return value.as_string();
-            }
-            self.degrade("reading");
-        }
-        // Degraded: what this page wrote since, else what localStorage still gives.
-        let written = self.memory.borrow().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
-        written.or_else(|| browser::storage_get(&key).as_string())
+        browser::storage_get(&self.key(name))
     }
 
     pub fn set(&self, name: &str, value: &str) {
-        let key = self.key(name);
-        if !self.degraded.get() {
-            if browser::storage_set(&key, value) {
-                return;
-            }
-            self.degrade("writing");
-        }
-        let mut memory = self.memory.borrow_mut();
-        memory.retain(|(k, _)| *k != key);
-        memory.push((key, value.into()));
+        browser::storage_set(&self.key(name), value);
     }
 
     pub fn remove(&self, name: &str) {
-        let key = self.key(name);
-        browser::storage_remove(&key);
-        self.memory.borrow_mut().retain(|(k, _)| *k != key);
+        browser::storage_remove(&self.key(name));
     }
 
     /// Reads and decodes a value (with a `decode` function of `web::decode`); one that is not
@@ -101,12 +76,6 @@ impl Storage {
     pub fn discard(&self, name: &str, why: &str) {
         log::say_with(Message::Discarding, name, why);
         self.remove(name);
-    }
-
-    fn degrade(&self, what: &str) {
-        if !self.degraded.replace(true) {
-            log::say_with(Message::StorageFailed, what, "");
-        }
     }
 }
 
