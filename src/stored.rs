@@ -1,4 +1,4 @@
-//! The other persisted records (design.md section 3): the device id and the outbox. The session
+//! The other persisted records (docs/design.md section 3): the device id and the outbox. The session
 //! state's record lives with the engine (`engine::StateRecord`).
 
 use crate::engine::{Millis, Uuid};

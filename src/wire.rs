@@ -1,4 +1,4 @@
-//! The Braze SDK data API of design.md section 4.
+//! The Braze SDK data API of docs/design.md section 4.
 
 use crate::engine::{Datapoint, Kind};
 use crate::json::{self, Object};

@@ -1,4 +1,4 @@
-//! The delivery policy of design.md section 5, with explicit time.
+//! The delivery policy of docs/design.md section 5, with explicit time.
 #![cfg(not(target_arch = "wasm32"))] // proptest runs natively
 
 use appboy_wasm::delivery::*;

@@ -1,4 +1,4 @@
-//! Property tests of the session invariants over random inputs and times (design.md section 1).
+//! Property tests of the session invariants over random inputs and times (docs/design.md section 1).
 //! `PROPTEST_CASES` sets the number of cases (scripts/test.sh runs 10,000).
 #![cfg(not(target_arch = "wasm32"))] // proptest runs natively
 

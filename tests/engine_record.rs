@@ -1,4 +1,4 @@
-//! The persisted record (design.md section 3): versioned, and never trusted when malformed.
+//! The persisted record (docs/design.md section 3): versioned, and never trusted when malformed.
 //! (Turning stored JSON into a record is the browser adapter's job: tests/web_*.rs.)
 
 use appboy_wasm::engine::*;

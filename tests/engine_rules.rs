@@ -1,4 +1,4 @@
-//! One test for every rule of design.md section 1 that the engine owns, with explicit time.
+//! One test for every rule of docs/design.md section 1 that the engine owns, with explicit time.
 
 use appboy_wasm::engine::*;
 

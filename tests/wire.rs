@@ -1,4 +1,4 @@
-//! The wire format of design.md section 4, checked by parsing what is written.
+//! The wire format of docs/design.md section 4, checked by parsing what is written.
 
 use appboy_wasm::engine::{Datapoint, Kind, Uuid};
 use appboy_wasm::json;

@@ -1,4 +1,4 @@
-//! Delivery policy (design.md section 5): what waits in a tab's outbox, what one request carries,
+//! Delivery policy (docs/design.md section 5): what waits in a tab's outbox, what one request carries,
 //! when to try again and what an answer means. Pure, with explicit time, like the engine; the
 //! browser side (`web::sdk`) carries it out.
 

@@ -1,4 +1,4 @@
-//! The session timeout option, read as design.md section 1 says.
+//! The session timeout option, read as docs/design.md section 1 says.
 
 use super::Millis;
 

@@ -1,4 +1,4 @@
-//! The datapoints the engine emits, with the fields of the Braze data API (design.md section 4)
+//! The datapoints the engine emits, with the fields of the Braze data API (docs/design.md section 4)
 //! as Rust data; the JSON is made at the browser edge.
 
 use super::{Millis, Uuid};

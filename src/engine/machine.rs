@@ -1,4 +1,4 @@
-//! The state machine of design.md section 1.
+//! The state machine of docs/design.md section 1.
 
 use super::datapoint::{Datapoint, Kind};
 use super::state::{join, Joined, Session, State};

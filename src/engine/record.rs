@@ -1,4 +1,4 @@
-//! The persisted form of the state (design.md section 3): a versioned record that the adapter
+//! The persisted form of the state (docs/design.md section 3): a versioned record that the adapter
 //! stores as JSON. What comes back from storage is checked here before it is trusted.
 
 use super::state::{Session, State, ANCESTORS};

@@ -1,4 +1,4 @@
-//! Delivery in the browser (design.md section 5): this tab's outbox in localStorage, the outboxes
+//! Delivery in the browser (docs/design.md section 5): this tab's outbox in localStorage, the outboxes
 //! of tabs that are gone taken over, and batches sent with fetch or sendBeacon, on the policy of
 //! `crate::delivery`.
 

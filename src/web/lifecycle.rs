@@ -1,5 +1,5 @@
 //! What `browser.js` reports back, through one exported function, `report`: the page lifecycle
-//! and interaction (design.md section 1), other tabs' storage writes, timers and the endpoint's
+//! and interaction (docs/design.md section 1), other tabs' storage writes, timers and the endpoint's
 //! answers. An export rather than a closure: no closure machinery in the wasm or the glue. The
 //! page listeners go when the `Lifecycle` is dropped (`destroy()`); a report that arrives with no
 //! SDK to take it is ignored.

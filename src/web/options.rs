@@ -1,4 +1,4 @@
-//! The `initialize` options (design.md section 2), read field by field so that one bad value
+//! The `initialize` options (docs/design.md section 2), read field by field so that one bad value
 //! costs only itself: a serde struct would refuse the whole object for one wrong type.
 
 use super::browser;

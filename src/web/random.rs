@@ -1,4 +1,4 @@
-//! Randomness for ids: `crypto.getRandomValues` (design.md section 4), through `browser.js`.
+//! Randomness for ids: `crypto.getRandomValues` (docs/design.md section 4), through `browser.js`.
 
 use super::browser;
 

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
 
-// An endpoint that stores each datapoint once by (api_key, name, session_id), as design.md
+// An endpoint that stores each datapoint once by (api_key, name, session_id), as docs/design.md
 // section 4 asks of any endpoint. `respond(request, body)` may return a status to answer instead.
 // `pages` maps paths to HTML served as is (pages made by a test); `hold` maps paths to a delay in
 // ms before they are served (a slow script). Every request's path is kept in `requests`.

@@ -1,4 +1,4 @@
-// Delivery (design.md section 5): nothing is lost while the endpoint is down, when the page closes
+// Delivery (docs/design.md section 5): nothing is lost while the endpoint is down, when the page closes
 // right after a session ends, or when two tabs write datapoints at once; nothing is counted twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Nothing the page does with `appboy` throws into it, and broken storage costs nothing but
-// persistence (design.md sections 2 and 3).
+// persistence (docs/design.md sections 2 and 3).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openSdkPage, setVisibility, eventually, MINUTE } from './harness.mjs';

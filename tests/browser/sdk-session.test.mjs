@@ -1,4 +1,4 @@
-// The `appboy` SDK in headless Chromium with a fake clock: the session rule of design.md
+// The `appboy` SDK in headless Chromium with a fake clock: the session rule of docs/design.md
 // section 1 across returns, timeouts, user changes and the page lifecycle.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

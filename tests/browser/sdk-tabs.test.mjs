@@ -1,4 +1,4 @@
-// Tabs of one origin share one session (design.md section 1): tabs that return together after
+// Tabs of one origin share one session (docs/design.md section 1): tabs that return together after
 // the timeout leave the endpoint with exactly one end of the old session and one new start.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
