@@ -113,18 +113,25 @@ export function cancel(id) {
 }
 
 // Transport (transport.rs): the answer is reported as ANSWER.
+// A request with no answer within 30 s (an endpoint or proxy that accepts the connection and
+// hangs) is abandoned and reported as a failure, so delivery backs off and tries again
+// (docs/design.md section 5).
+const REQUEST_TIMEOUT_MS = 30000;
 export function post(url, body) {
+  const abandon = new AbortController();
+  const timer = setTimeout(() => abandon.abort(), REQUEST_TIMEOUT_MS);
   Promise.resolve()
     .then(() => fetch(url, {
-      method: 'POST', body, headers: { 'Content-Type': 'application/json' },
-      // Lets the request outlive the page; browsers cap keepalive bodies at 64 KB.
-      keepalive: body.length < 60000,
+      // Not `keepalive`: Chromium does not let go of an abandoned keepalive request, and a few
+      // hung ones stall every later request to the endpoint. A page being left sends by beacon.
+      method: 'POST', body, headers: { 'Content-Type': 'application/json' }, signal: abandon.signal,
     }))
     .then((response) => {
       const header = response.headers.get('Retry-After');
       const wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
       report(ANSWER, response.status, wait >= 0 ? wait : -1);
-    }, () => report(ANSWER, 0, -1));
+    }, () => report(ANSWER, 0, -1))
+    .finally(() => clearTimeout(timer));
 }
 // sendBeacon sends text/plain, so no CORS preflight; whether the browser took it.
 export function beacon(url, body) {

@@ -28,8 +28,11 @@ export async function startServer({ respond } = {}) {
       let body = '';
       for await (const chunk of req) body += chunk;
       endpoint.attempts.push({ at: Date.now(), contentType: req.headers['content-type'], body });
-      // A failure to inject: a status, { status, headers }, or { delay } before a normal answer.
+      // A failure to inject: a status, { status, headers }, { delay } before a normal answer, or
+      // { hang: true }.
       let forced = endpoint.respond?.(req, body);
+      // `{ hang: true }`: the request is accepted and never answered (until the page gives up).
+      if (forced?.hang) return;
       if (forced?.delay) {
         await new Promise((resolve) => setTimeout(resolve, forced.delay));
         forced = null;

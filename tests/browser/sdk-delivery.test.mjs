@@ -12,6 +12,16 @@ after(async () => { await browser?.close(); await server?.close(); });
 const storedFor = (ids) => server.stored().filter((d) => ids.includes(d.session_id));
 const key = (d) => `${d.name} ${d.session_id}`;
 
+// Moves the page's fake clock by `ms`, 10 s at a time with a real pause between, so that an
+// answer from loopback arrives before the fake clock reaches the 30 s after which the SDK
+// abandons a request (in one jump it would pass them at once).
+async function advance(page, ms) {
+  for (let done = 0; done < ms; done += 10_000) {
+    await page.clock.runFor(Math.min(10_000, ms - done));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
 // A page whose sessions (timeout 60 s) start and end every two minutes for ten minutes while
 // `outage` keeps the endpoint away; then the endpoint is back. Returns the session ids it saw.
 async function sessionsThroughAnOutage(apiKey, outage, restore) {
@@ -26,16 +36,16 @@ async function sessionsThroughAnOutage(apiKey, outage, restore) {
     appboy.openSession();
   }, apiKey);
   for (let minute = 2; minute <= 10; minute += 2) {
-    await page.clock.runFor(2 * MINUTE);
+    await advance(page, 2 * MINUTE);
     await page.mouse.click(10, 10);  // activity after the timeout: the last session ended, a new one starts
   }
-  await page.clock.runFor(2 * MINUTE);  // the last one ends on time
+  await advance(page, 2 * MINUTE);  // the last one ends on time
   const seen = await page.evaluate(() => window.seen);
   assert.equal(seen.length, 6);
   assert.equal(storedFor(seen).length, 0, 'nothing got through the outage');
   await restore(context);
   // The longest backoff is five minutes; then everything goes.
-  await page.clock.runFor(6 * MINUTE);
+  await advance(page, 6 * MINUTE);
   await eventually(() => assert.equal(storedFor(seen).length, 12));
   assert.deepEqual(storedFor(seen).map(key).sort(), seen.flatMap((id) => [`se ${id}`, `ss ${id}`]).sort());
   assert.deepEqual(page.errors, []);
@@ -50,6 +60,22 @@ test('endpoint refusing connections for 10 minutes: every datapoint arrives afte
 
 test('endpoint answering 503 for 10 minutes: every datapoint arrives afterwards, once', async () => {
   await sessionsThroughAnOutage('key-503', () => { server.respond = () => 503; }, () => { server.respond = null; });
+});
+
+test('endpoint accepting requests and never answering for 10 minutes: every datapoint arrives afterwards, once', async () => {
+  const hung = [];
+  server.respond = (req, body) => {
+    if (JSON.parse(body).api_key !== 'key-hang') return null;
+    hung.push(Date.now());
+    return { hang: true };
+  };
+  try {
+    await sessionsThroughAnOutage('key-hang', () => {}, () => { server.respond = null; });
+  } finally {
+    server.respond = null;
+  }
+  // Each hung request was abandoned after 30 s and tried again after a backoff: more than one.
+  assert.ok(hung.length >= 3, `${hung.length} requests hung`);
 });
 
 test('429 with Retry-After: no attempt before the wait the server asked for', async () => {
