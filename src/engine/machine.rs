@@ -64,10 +64,6 @@ impl Engine {
         self.timeout
     }
 
-    pub fn is_tracking(&self) -> bool {
-        self.tracking
-    }
-
     /// The open session, if any.
     pub fn session(&self) -> Option<&Session> {
         self.state.session.as_ref().filter(|s| s.is_open())

@@ -112,7 +112,8 @@ export function cancel(id) {
   clearTimeout(id);
 }
 
-// Transport (transport.rs): the answer is reported as ANSWER.
+// Sending a batch (courier.rs): fetch while the page lives, its answer reported as ANSWER;
+// sendBeacon when it is being left.
 // A request with no answer within 30 s (an endpoint or proxy that accepts the connection and
 // hangs) is abandoned and reported as a failure, so delivery backs off and tries again
 // (docs/design.md section 5).

@@ -5,7 +5,7 @@
 use super::storage::Storage;
 use super::timers::{Timer, TimerId};
 use super::log::{self, Message};
-use super::{decode, random, transport};
+use super::{browser, decode, random};
 use crate::delivery::{self, classify, Backoff, Outcome};
 use crate::engine::{Millis, Uuid};
 use crate::stored::OutboxRecord;
@@ -135,7 +135,7 @@ impl Courier {
         if beacon {
             // No answer comes back: the datapoints stay, for this tab, another or the next page
             // to send again (the endpoint keeps one of each); a page being left says so.
-            transport::beacon(&self.url, &body);
+            browser::beacon(&self.url, &body);
             self.left |= how == Flush::Leaving;
             self.save(store, events, now);
             return;
@@ -150,7 +150,7 @@ impl Courier {
         }
         // A written outbox tells other tabs this one is alive.
         self.save(store, events, now);
-        transport::post(&self.url, &body);
+        browser::post(&self.url, &body);
         self.in_flight = Some(batch);
     }
 

@@ -13,7 +13,6 @@ pub mod random;
 pub mod sdk;
 pub mod storage;
 pub mod timers;
-pub mod transport;
 
 /// A static for the SDK's state. wasm32 without the atomics feature runs a single thread, so
 /// the value is never shared across threads; the cells inside guard against re-entry.

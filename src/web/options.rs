@@ -14,7 +14,6 @@ const KNOWN: &str = "sessionTimeoutInSeconds,baseUrl,enableLogging,flushInterval
 pub struct Options {
     pub timeout: Millis,
     pub base_url: Option<String>,
-    pub enable_logging: bool,
     pub flush_interval: Millis,
 }
 
@@ -23,8 +22,7 @@ impl Options {
     pub fn read(value: &JsValue) -> Options {
         let field = |name: &str| browser::field(value, name);
         // Logging first, so that what follows can be logged.
-        let enable_logging = field("enableLogging").as_bool().unwrap_or(false);
-        if enable_logging {
+        if field("enableLogging").as_bool() == Some(true) {
             log::set_enabled(true);
         }
         if value.is_object() {
@@ -61,6 +59,6 @@ impl Options {
                 DEFAULT_FLUSH_INTERVAL_SECONDS
             }
         };
-        Options { timeout, base_url, enable_logging, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis }
+        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis }
     }
 }
