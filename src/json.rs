@@ -114,6 +114,13 @@ impl Item<'_> {
     }
 }
 
+/// A whole number as decimal text.
+pub fn number(value: u64) -> String {
+    let mut out = String::new();
+    uint(&mut out, value);
+    out
+}
+
 fn uint(out: &mut String, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut len = 0;

@@ -57,24 +57,33 @@ impl From<&Datapoint> for Event {
     }
 }
 
-/// The body of `POST {base}/data/`.
-pub struct Batch<'a> {
+/// Who the datapoints are from: the envelope of every batch.
+pub struct Sender<'a> {
     pub api_key: &'a str,
-    /// Unix ms.
-    pub time: u64,
     pub device_id: &'a str,
     pub user_id: Option<&'a str>,
+}
+
+/// The body of `POST {base}/data/`.
+pub struct Batch<'a> {
+    pub sender: &'a Sender<'a>,
+    /// Unix ms.
+    pub time: u64,
     pub events: &'a [Event],
 }
 
 impl Batch<'_> {
     pub fn to_json(&self) -> String {
+        // The batch names a user only when every datapoint in it is that user's: an endpoint may
+        // credit datapoints without a user to the batch's (anonymous ones queued before a
+        // `changeUser` would go to the new user).
+        let user_id = self.sender.user_id.filter(|u| self.events.iter().all(|e| e.user_id.as_deref() == Some(*u)));
         json::object(|o| {
-            o.str("api_key", self.api_key)
+            o.str("api_key", self.sender.api_key)
                 .seconds("time", self.time)
                 .str("sdk_version", SDK_VERSION)
-                .str("device_id", self.device_id)
-                .opt_str("user_id", self.user_id)
+                .str("device_id", self.sender.device_id)
+                .opt_str("user_id", user_id)
                 .array("events", self.events, |item, e| item.object(|o| e.write(o)));
         })
     }

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))] // proptest runs natively
 
 use appboy_wasm::engine::*;
+use appboy_wasm::stored::{decode_state, encode_state};
 use proptest::prelude::*;
 use std::collections::{HashMap, VecDeque};
 

@@ -1,8 +1,9 @@
 //! The engine driven through the browser's clock, crypto and localStorage, in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use appboy_wasm::engine::{decode_state, encode_state, Engine, Input, Kind};
-use appboy_wasm::web::{clock, decode, random, storage::Storage};
+use appboy_wasm::engine::{Engine, Input, Kind};
+use appboy_wasm::stored::{decode_state, encode_state, StateRecord};
+use appboy_wasm::web::{clock, random, storage::Storage};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -39,7 +40,7 @@ fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
 
     // The next page load, 10 s later: same session, no datapoint.
     let mut page2 = Engine::new(60_000, random::bytes());
-    let record = store.load("session", decode::state_record).unwrap();
+    let record = store.load("session", StateRecord::read).unwrap();
     page2.handle(t, Input::Restore(decode_state(record).unwrap()));
     assert!(page2.handle(t + 10_000, Input::Open).datapoints.is_empty());
     assert_eq!(page2.session().map(|s| s.id), page1.session().map(|s| s.id));
@@ -54,7 +55,7 @@ fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
 fn a_corrupt_stored_value_is_discarded() {
     local().set_item("appboy.key-b.session", "{not json").unwrap();
     let store = Storage::open("key-b");
-    assert!(store.load("session", decode::state_record).is_none());
+    assert!(store.load("session", StateRecord::read).is_none());
     assert_eq!(local().get_item("appboy.key-b.session").unwrap(), None);
 }
 

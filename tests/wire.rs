@@ -32,15 +32,21 @@ fn a_start_has_empty_data_and_no_user_when_none_is_set() {
 fn the_batch_has_the_braze_fields() {
     let dp = Datapoint { kind: Kind::Start, time: 1_767_227_460_456, session_id: Uuid::parse(ID).unwrap(), user_id: Some("u\"1".into()) };
     let events = [Event::from(&dp)];
-    let batch = Batch { api_key: "K", time: 1_767_227_461_500, device_id: ID, user_id: Some("u\"1"), events: &events };
+    let sender = Sender { api_key: "K", device_id: ID, user_id: Some("u\"1") };
+    let batch = Batch { sender: &sender, time: 1_767_227_461_500, events: &events };
     let body: Value = serde_json::from_str(&batch.to_json()).unwrap();
     assert_eq!(
         body,
         json!({"api_key":"K","time":1767227461.5,"sdk_version":"0.1.0","device_id":ID,"user_id":"u\"1",
                "events":[{"name":"ss","time":1767227460.456,"session_id":ID,"data":{},"user_id":"u\"1"}]})
     );
-    let anonymous = Batch { user_id: None, events: &[], ..batch };
-    assert!(serde_json::from_str::<Value>(&anonymous.to_json()).unwrap().get("user_id").is_none());
+    let anonymous = Sender { user_id: None, ..sender };
+    let body = Batch { sender: &anonymous, events: &events, ..batch }.to_json();
+    assert!(serde_json::from_str::<Value>(&body).unwrap().get("user_id").is_none());
+    // Datapoints of another user, or none, in the batch: it names no user.
+    let before = Event::from(&Datapoint { user_id: None, ..dp });
+    let body = Batch { events: &[before, events[0].clone()], ..batch }.to_json();
+    assert!(serde_json::from_str::<Value>(&body).unwrap().get("user_id").is_none());
 }
 
 #[test]

@@ -5,15 +5,13 @@
 mod config;
 mod datapoint;
 mod machine;
-mod record;
 mod state;
 mod uuid;
 
 pub use config::{session_timeout, TimeoutChoice, DEFAULT_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS};
 pub use datapoint::{Datapoint, Kind};
 pub use machine::{Engine, Input, Output, PERSIST_GRANULARITY};
-pub use record::{decode_state, encode_state, Rejected, StateRecord, StoredSession, RECORD_VERSION};
-pub use state::{Session, State};
+pub use state::{Session, State, ANCESTORS};
 pub use uuid::Uuid;
 
 /// Unix time in milliseconds, as `Date.now()` gives it.

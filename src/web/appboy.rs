@@ -7,7 +7,8 @@
 //! `src/package/appboy_wasm.d.ts`.
 
 use super::log::{self, Message};
-use super::sdk::{self, Call, Unavailable};
+use super::sdk::Call;
+use super::slot::{self, Unavailable};
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
@@ -74,7 +75,7 @@ pub fn dispatch(method: u8, a: JsValue, b: JsValue) -> JsValue {
         }
         Method::WipeData => text(on_sdk("wipeData()", Call::Wipe)),
         Method::Destroy => {
-            if !sdk::uninstall() {
+            if !slot::uninstall() {
                 not_initialized("destroy()");
             }
             JsValue::UNDEFINED
@@ -92,7 +93,7 @@ fn not_initialized(name: &str) {
 
 /// Runs `call`, logging when there is no SDK to run it on.
 fn on_sdk(name: &str, call: Call) -> Option<String> {
-    match sdk::call(call) {
+    match slot::call(call) {
         Ok(answer) => answer,
         Err(Unavailable::NotInitialized) => {
             not_initialized(name);
@@ -107,7 +108,7 @@ fn on_sdk(name: &str, call: Call) -> Option<String> {
 
 /// Whether the SDK is initialized; a second call keeps the first configuration.
 fn initialize(api_key: JsValue, options: JsValue) -> bool {
-    if sdk::is_initialized() {
+    if slot::is_initialized() {
         log::say(Message::InitializedAgain);
         return true;
     }
@@ -115,7 +116,7 @@ fn initialize(api_key: JsValue, options: JsValue) -> bool {
         log::say(Message::NoApiKey);
         return false;
     };
-    sdk::install(key, &options)
+    slot::install(key, &options)
 }
 
 fn change_user(user_id: JsValue) -> Option<String> {
@@ -136,7 +137,7 @@ fn subscribe(callback: JsValue) -> Option<String> {
 
 fn remove_subscription(id: JsValue) -> Option<String> {
     let id = id.as_string().unwrap_or_default();
-    if !sdk::is_initialized() {
+    if !slot::is_initialized() {
         not_initialized("removeSubscription()");
     } else if on_sdk("removeSubscription()", Call::Unsubscribe(&id)).is_none() {
         log::say_with(Message::NoSubscription, &id, "");

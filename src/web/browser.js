@@ -57,20 +57,20 @@ export function at(time, f) {
 
 // Everything the browser reports back goes to one function, the wasm's `report` export
 // (lifecycle.rs), which src/package/front.js gives to `reportTo` once the wasm runs:
-// report(kind, a, b), kind one of these (the same names are in lifecycle.rs).
+// report(kind, a, b, c), kind one of these (the same names are in lifecycle.rs).
 const HIDDEN = 0; // visibilitychange to hidden
 const SHOWN = 1; // visible again, or back from the back/forward cache
 const INTERACTION = 2; // pointer, key or scroll, throttled
 const STORAGE = 3; // another tab wrote key a, now b
 const LEFT = 4; // pagehide
 const TIMER = 5; // timer a fired
-const ANSWER = 6; // the request answered with status a (0: it failed) and Retry-After b ms (-1: none)
+const ANSWER = 6; // request c answered with status a (0: it failed) and Retry-After b ms (-1: none)
 let handler = null;
 export function reportTo(h) {
   handler = h;
 }
-const report = (kind, a = null, b = null) => {
-  try { if (handler) handler(kind, a, b); } catch {}
+const report = (kind, a = null, b = null, c = null) => {
+  try { if (handler) handler(kind, a, b, c); } catch {}
 };
 
 // Listens to the page; returns a function that stops it.
@@ -112,27 +112,25 @@ export function cancel(id) {
   clearTimeout(id);
 }
 
-// Sending a batch (courier.rs): fetch while the page lives, its answer reported as ANSWER;
-// sendBeacon when it is being left.
-// A request with no answer within 30 s (an endpoint or proxy that accepts the connection and
-// hangs) is abandoned and reported as a failure, so delivery backs off and tries again
-// (docs/design.md section 5).
-const REQUEST_TIMEOUT_MS = 30000;
-export function post(url, body) {
-  const abandon = new AbortController();
-  const timer = setTimeout(() => abandon.abort(), REQUEST_TIMEOUT_MS);
+// Sending a batch (courier.rs): fetch while the page lives, its answer reported as ANSWER with
+// the request's number; sendBeacon when it is being left. Requests are not `keepalive`: Chromium
+// does not let go of an abandoned keepalive request, and a few hung ones stall every later request
+// to the endpoint (docs/design.md section 5).
+let inFlight = null;
+export function post(url, body, request) {
+  const controller = new AbortController();
+  inFlight = controller;
   Promise.resolve()
-    .then(() => fetch(url, {
-      // Not `keepalive`: Chromium does not let go of an abandoned keepalive request, and a few
-      // hung ones stall every later request to the endpoint. A page being left sends by beacon.
-      method: 'POST', body, headers: { 'Content-Type': 'application/json' }, signal: abandon.signal,
-    }))
+    .then(() => fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, signal: controller.signal }))
     .then((response) => {
       const header = response.headers.get('Retry-After');
       const wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
-      report(ANSWER, response.status, wait >= 0 ? wait : -1);
-    }, () => report(ANSWER, 0, -1))
-    .finally(() => clearTimeout(timer));
+      report(ANSWER, response.status, wait >= 0 ? wait : -1, request);
+    }, () => report(ANSWER, 0, -1, request));
+}
+// The request in flight had no answer in time (the machine's deadline): it is given up.
+export function abort() {
+  try { inFlight?.abort(); } catch {}
 }
 // sendBeacon sends text/plain, so no CORS preflight; whether the browser took it.
 export function beacon(url, body) {
@@ -197,9 +195,9 @@ const MESSAGES = [
   ['warn', 'sessionTimeoutInSeconds is not a number; using 1800'],
   ['warn', 'baseUrl is not a string; using this origin'],
   ['warn', 'flushIntervalInSeconds is not a number of at least 1; using 10'],
-  ['warn', 'the outbox is full; dropped the oldest datapoints'],
+  ['warn', 'the outbox is full; dropped the %1 oldest datapoints'],
   ['warn', 'sending failed; will try again'],
-  ['error', 'the endpoint refused a batch; dropping it'],
+  ['error', 'the endpoint refused a batch; dropped its %1 datapoints'],
   ['log', 'logging enabled'],
   ['warn', '%1 was called before initialize(); ignoring it'],
   ['warn', '%1 was called from inside an SDK callback; ignoring it'],

@@ -22,7 +22,9 @@ extern "C" {
     pub fn schedule(ms: f64, which: u8) -> f64;
     pub fn cancel(id: f64);
 
-    pub fn post(url: &str, body: &str);
+    /// Sends a batch; its answer is reported with `request`.
+    pub fn post(url: &str, body: &str, request: u32);
+    pub fn abort();
     pub fn beacon(url: &str, body: &str) -> bool;
     pub fn origin() -> String;
 

@@ -4,8 +4,9 @@
 //! page listeners go when the `Lifecycle` is dropped (`destroy()`); a report that arrives with no
 //! SDK to take it is ignored.
 
-use super::{browser, sdk};
 use super::timers::TimerId;
+use super::{browser, slot};
+use crate::delivery::Answer;
 use crate::engine::Millis;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
@@ -35,17 +36,13 @@ pub enum Report {
         value: Option<String>,
     },
     Timer(TimerId),
-    /// The endpoint's answer to the request in flight: its status (`None`: the request failed)
-    /// and the wait it asked for with `Retry-After`.
-    Answer {
-        status: Option<u16>,
-        retry_after: Option<Millis>,
-    },
+    /// The endpoint's answer to a request.
+    Answer(Answer),
 }
 
-/// What browser.js reports: `kind` with its values `a` and `b`.
+/// What browser.js reports: `kind` with its values `a`, `b` and `c`.
 #[wasm_bindgen]
-pub fn report(kind: u8, a: JsValue, b: JsValue) {
+pub fn report(kind: u8, a: JsValue, b: JsValue, c: JsValue) {
     let report = match kind {
         HIDDEN => Report::Hidden,
         SHOWN => Report::Shown,
@@ -59,11 +56,11 @@ pub fn report(kind: u8, a: JsValue, b: JsValue) {
         ANSWER => {
             let status = a.as_f64().filter(|s| *s >= 1.0 && *s < 1000.0).map(|s| s as u16);
             let retry_after = b.as_f64().filter(|w| *w >= 0.0).map(|w| w as Millis);
-            Report::Answer { status, retry_after }
+            Report::Answer(Answer { request: c.as_f64().unwrap_or_default() as u32, status, retry_after })
         }
         _ => return,
     };
-    sdk::report(report);
+    slot::report(report);
 }
 
 /// The page's listeners, while the SDK runs.

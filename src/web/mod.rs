@@ -5,14 +5,17 @@ pub mod appboy;
 pub mod browser;
 pub mod clock;
 pub mod courier;
-pub mod decode;
+pub mod device;
 pub mod lifecycle;
 pub mod log;
 pub mod options;
 pub mod random;
 pub mod sdk;
+pub mod slot;
 pub mod storage;
+pub mod subscribers;
 pub mod timers;
+pub mod tracker;
 
 /// A static for the SDK's state. wasm32 without the atomics feature runs a single thread, so
 /// the value is never shared across threads; the cells inside guard against re-entry.

@@ -5,9 +5,10 @@
 
 use super::browser;
 use super::log::{self, Message};
+use crate::stored::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub struct Storage {
     prefix: String,
@@ -61,11 +62,11 @@ impl Storage {
         browser::storage_remove(&self.key(name));
     }
 
-    /// Reads and decodes a value (with a `decode` function of `web::decode`); one that is not
-    /// valid JSON of the expected shape is logged, removed and taken as absent.
-    pub fn load<T>(&self, name: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
+    /// Reads a record (with the `read` of its type in `crate::stored`); one that is not valid
+    /// JSON of the expected shape is logged, removed and taken as absent.
+    pub fn load<T>(&self, name: &str, read: fn(&JsValue) -> Option<T>) -> Option<T> {
         let text = self.get(name)?;
-        let value = parse(&text, decode);
+        let value = parse(&text, read);
         if value.is_none() {
             self.discard(name, "unreadable");
         }
@@ -79,7 +80,38 @@ impl Storage {
     }
 }
 
-/// JSON text to a Rust value, through the browser's parser.
-pub fn parse<T>(text: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
-    decode(&browser::parse(text))
+/// JSON text to a record, through the browser's parser.
+pub fn parse<T>(text: &str, read: fn(&JsValue) -> Option<T>) -> Option<T> {
+    read(&browser::parse(text))
+}
+
+/// What `JSON.parse` gives, read without trusting it (`browser::field` catches getters that throw).
+impl Value for JsValue {
+    fn get(&self, key: &str) -> JsValue {
+        browser::field(self, key)
+    }
+
+    fn is_absent(&self) -> bool {
+        self.is_undefined() || self.is_null()
+    }
+
+    fn as_string(&self) -> Option<String> {
+        JsValue::as_string(self)
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        JsValue::as_f64(self)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        JsValue::as_bool(self)
+    }
+
+    fn length(&self) -> Option<u32> {
+        Some(self.dyn_ref::<js_sys::Array>()?.length())
+    }
+
+    fn item(&self, index: u32) -> JsValue {
+        self.unchecked_ref::<js_sys::Array>().get(index)
+    }
 }

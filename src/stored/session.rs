@@ -1,15 +1,15 @@
-//! The persisted form of the state (docs/design.md section 3): a versioned record that the adapter
-//! stores as JSON. What comes back from storage is checked here before it is trusted.
+//! The engine's state, shared by the tabs, stored under `appboy.<apiKey>.session`. What comes back
+//! from storage is checked here before the engine trusts it.
 
-use super::state::{Session, State, ANCESTORS};
-use super::{Millis, Uuid};
+use super::value::{array, optional, version, Value};
+use super::VERSION;
+use crate::engine::{Millis, Session, State, Uuid, ANCESTORS};
 use crate::json;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub const RECORD_VERSION: u32 = 1;
+pub const SESSION: &str = "session";
 
-/// Stored under `appboy.<apiKey>.session`.
 #[derive(Clone, PartialEq, Debug)]
 pub struct StateRecord {
     pub v: u32,
@@ -67,9 +67,32 @@ impl StateRecord {
     }
 }
 
+impl StateRecord {
+    pub fn read(value: &impl Value) -> Option<StateRecord> {
+        Some(StateRecord {
+            v: version(value)?,
+            user: optional(value.get("user"), Value::as_string)?,
+            session: optional(value.get("session"), stored_session)?,
+        })
+    }
+}
+
+fn stored_session(value: &impl Value) -> Option<StoredSession> {
+    let number = |key| value.get(key).as_f64();
+    Some(StoredSession {
+        id: value.get("id").as_string()?,
+        root: value.get("root").as_string()?,
+        seq: number("seq").filter(|s| *s >= 0.0 && *s <= u32::MAX as f64)? as u32,
+        prev: optional(value.get("prev"), |p| array(p, Value::as_string))?.unwrap_or_default(),
+        start: number("start")?,
+        last: number("last")?,
+        ended: optional(value.get("ended"), Value::as_bool)?.unwrap_or(false),
+    })
+}
+
 pub fn encode_state(state: &State) -> StateRecord {
     StateRecord {
-        v: RECORD_VERSION,
+        v: VERSION,
         user: state.user_id.clone(),
         session: state.session.as_ref().map(|s| StoredSession {
             id: s.id.to_hyphenated(),
@@ -84,7 +107,7 @@ pub fn encode_state(state: &State) -> StateRecord {
 }
 
 pub fn decode_state(record: StateRecord) -> Result<State, Rejected> {
-    if record.v != RECORD_VERSION {
+    if record.v != VERSION {
         return Err(Rejected::Version);
     }
     let session = match record.session {

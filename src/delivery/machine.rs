@@ -1,0 +1,311 @@
+//! The delivery machine (docs/design.md section 5): one tab's outbox and the requests that empty
+//! it, as a pure state machine in the sans-IO style of quinn-proto's `Connection`.
+
+use super::outbox::{self, orphaned};
+use super::retry::{classify, Backoff, Outcome};
+use crate::engine::Millis;
+use crate::stored::OutboxRecord;
+use crate::wire::Event;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// A flush follows new datapoints by this much, so that tabs racing to emit the same datapoint
+/// find it already sent or queued, and a start and an end close together go in one request.
+pub const FLUSH_SOON: Millis = 1_000;
+/// A request with no answer by then (an endpoint or proxy that accepts the connection and hangs)
+/// is abandoned and counts as a failure.
+pub const REQUEST_TIMEOUT: Millis = 30_000;
+
+/// An outbox as storage holds it now (the machine passes over its own).
+#[derive(Clone, Debug)]
+pub struct Theirs {
+    pub name: String,
+    pub record: OutboxRecord,
+}
+
+/// What happened, as the adapter tells it.
+#[derive(Debug)]
+pub enum Input {
+    /// New datapoints (from the engine): written to the outbox, sent soon.
+    Queue(Vec<Event>),
+    /// The timer of the last step went off; with the outboxes in storage.
+    Timer(Vec<Theirs>),
+    /// `requestImmediateDataFlush()`: a request now, backoff or not; with the outboxes in storage.
+    Flush(Vec<Theirs>),
+    /// The page is being hidden: a beacon, which no answer follows.
+    Hidden,
+    /// The page is being left (pagehide): a beacon, and the outbox says it was left behind.
+    Left,
+    /// The page is back (from the back/forward cache): its outbox is alive again.
+    Shown,
+    /// The endpoint answered a request, or the request failed.
+    Answer(Answer),
+    /// A tab or an earlier page may have left datapoints behind (a `storage` event saying so, or
+    /// start-up): look soon.
+    LeftBehind,
+    /// `wipeData()`: forget this outbox and remove these (every outbox of this API key).
+    Wipe(Vec<String>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Answer {
+    /// The `Send::Fetch` it answers: a late answer to a request abandoned or wiped is ignored.
+    pub request: u32,
+    /// The HTTP status; `None`: the request failed (network error, refused, aborted).
+    pub status: Option<u16>,
+    /// The wait asked for with `Retry-After`.
+    pub retry_after: Option<Millis>,
+}
+
+/// What to do, in this order: save, remove, abort, send; then arm `timer` and log.
+#[must_use = "a step's writes and request are lost unless carried out"]
+#[derive(Debug, Default, PartialEq)]
+pub struct Step {
+    /// This tab's outbox is to be stored now, as `Delivery::outbox` gives it.
+    pub save: bool,
+    /// Other tabs' outboxes to remove, once `save` is written (so a crash between duplicates
+    /// their datapoints and never loses them).
+    pub remove: Vec<String>,
+    /// Abandon the request in flight: no answer came in time.
+    pub abort: bool,
+    pub send: Option<Send>,
+    /// When to be woken with `Input::Timer` (replacing any timer armed before); `None`: never.
+    pub timer: Option<Millis>,
+    /// How many of the oldest datapoints were dropped to keep the outbox within its bounds: to
+    /// be logged.
+    pub dropped: usize,
+    /// How many datapoints of a batch the endpoint refused (a 4xx other than 408 and 429: it will
+    /// never take them) were dropped: to be logged.
+    pub refused: usize,
+    /// A request failed and will be tried again at `timer`: to be logged.
+    pub failed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Send {
+    /// A `fetch` whose answer is to come back as `Input::Answer` with this `request`.
+    Fetch { request: u32, events: Vec<Event> },
+    /// A `navigator.sendBeacon`: no answer, the datapoints stay in the outbox.
+    Beacon(Vec<Event>),
+}
+
+#[derive(Debug)]
+struct InFlight {
+    request: u32,
+    events: Vec<Event>,
+    deadline: Millis,
+}
+
+/// One tab's delivery.
+///
+/// Contract: every input goes through `handle(now, input)`, which returns the `Step` to carry out
+/// at once and in full, in the order its fields say. `now` is Unix ms (`Date.now()`); time only
+/// moves forward inside the machine: a reading earlier than the last is a clock change, and every
+/// pending wait keeps the length it had left. The adapter arms one timer, for `Step::timer`
+/// measured from the `now` it passed, and feeds `Input::Timer` when it goes off; an early or
+/// late timer is harmless. `Input::Timer` and `Input::Flush` carry the other tabs' outboxes as
+/// storage holds them then; nothing else is read. The machine keeps this tab's outbox in memory
+/// (no other tab writes it) and says when to write it.
+#[derive(Debug)]
+pub struct Delivery {
+    /// This tab's outbox's storage name.
+    name: String,
+    /// The flush interval: the first backoff step, and a third of the silence after which an
+    /// outbox is taken for orphaned.
+    interval: Millis,
+    events: Vec<Event>,
+    /// The page was left (pagehide) and has not come back.
+    left: bool,
+    in_flight: Option<InFlight>,
+    requests: u32,
+    backoff: Backoff,
+    /// No scheduled request before this (backoff, `Retry-After`).
+    not_before: Millis,
+    /// A request is wanted from this instant.
+    due: Option<Millis>,
+    now: Millis,
+    /// State of the jitter's generator.
+    random: u64,
+}
+
+impl Delivery {
+    /// `name`: this tab's outbox in storage; `seed`: entropy for the backoff's jitter.
+    pub fn new(name: String, interval: Millis, seed: u64) -> Delivery {
+        Delivery {
+            name,
+            interval,
+            events: Vec::new(),
+            left: false,
+            in_flight: None,
+            requests: 0,
+            backoff: Backoff::default(),
+            not_before: 0,
+            due: None,
+            now: 0,
+            random: seed,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// This tab's outbox as it is to be stored: its JSON record, or `None` when it is empty and
+    /// is to be removed.
+    pub fn outbox(&self) -> Option<String> {
+        (!self.events.is_empty()).then(|| OutboxRecord::write(&self.events, self.now, self.left))
+    }
+
+    pub fn handle(&mut self, now: Millis, input: Input) -> Step {
+        self.advance(now);
+        let now = self.now;
+        let mut step = Step::default();
+        match input {
+            Input::Queue(more) => {
+                self.add(more, &mut step);
+                self.save(&mut step);
+                self.want(now + FLUSH_SOON);
+            }
+            Input::LeftBehind => self.want(now + FLUSH_SOON),
+            Input::Timer(theirs) => {
+                if self.in_flight.as_ref().is_some_and(|r| now >= r.deadline) {
+                    step.abort = true;
+                    self.in_flight = None;
+                    self.failed(None, &mut step);
+                }
+                if self.due.is_some_and(|due| now >= due.max(self.not_before)) {
+                    self.post(theirs, &mut step);
+                }
+            }
+            Input::Flush(theirs) => {
+                self.due = Some(now);
+                self.post(theirs, &mut step);
+            }
+            Input::Hidden | Input::Left => {
+                self.left |= matches!(input, Input::Left);
+                self.save(&mut step);
+                if !self.events.is_empty() {
+                    step.send = Some(Send::Beacon(self.batch()));
+                }
+            }
+            Input::Shown => {
+                if self.left {
+                    self.left = false;
+                    self.save(&mut step);
+                }
+            }
+            Input::Answer(answer) => self.answered(answer, &mut step),
+            Input::Wipe(names) => {
+                // The request counter goes on: a late answer to a wiped request is not taken for
+                // the answer to a new one.
+                self.events.clear();
+                self.left = false;
+                self.in_flight = None;
+                self.backoff.succeeded();
+                self.not_before = 0;
+                self.due = None;
+                self.save(&mut step);
+                step.remove = names;
+            }
+        }
+        step.timer = match &self.in_flight {
+            Some(request) => Some(request.deadline),
+            None => self.due.map(|due| due.max(self.not_before)),
+        };
+        step
+    }
+
+    /// Takes in the time: a reading before the last one moves every pending instant back with it.
+    fn advance(&mut self, now: Millis) {
+        let back = self.now.saturating_sub(now);
+        if back > 0 {
+            self.not_before = self.not_before.saturating_sub(back);
+            self.due = self.due.map(|due| due.saturating_sub(back));
+            if let Some(request) = &mut self.in_flight {
+                request.deadline = request.deadline.saturating_sub(back);
+            }
+        }
+        self.now = now;
+    }
+
+    fn want(&mut self, at: Millis) {
+        self.due = Some(self.due.map_or(at, |due| due.min(at)));
+    }
+
+    fn add(&mut self, more: Vec<Event>, step: &mut Step) {
+        step.dropped += outbox::add(&mut self.events, more);
+    }
+
+    fn save(&self, step: &mut Step) {
+        step.save = true;
+    }
+
+    /// The oldest waiting datapoints, as many as one request carries.
+    fn batch(&self) -> Vec<Event> {
+        self.events[..outbox::batch_len(&self.events)].to_vec()
+    }
+
+    /// Takes over the outboxes of tabs that are gone, then sends a request unless one is in flight
+    /// (its answer decides what follows).
+    fn post(&mut self, theirs: Vec<Theirs>, step: &mut Step) {
+        for outbox in theirs {
+            if outbox.name != self.name && orphaned(outbox.record.seen, outbox.record.left, self.now, self.interval) {
+                self.add(outbox.record.events, step);
+                step.remove.push(outbox.name);
+            }
+        }
+        if !step.remove.is_empty() {
+            self.save(step);
+        }
+        if self.in_flight.is_some() {
+            return;
+        }
+        self.due = None;
+        if self.events.is_empty() {
+            return;
+        }
+        // A written outbox tells other tabs this one is alive.
+        self.save(step);
+        let events = self.batch();
+        self.requests = self.requests.wrapping_add(1);
+        step.send = Some(Send::Fetch { request: self.requests, events: events.clone() });
+        self.in_flight = Some(InFlight { request: self.requests, events, deadline: self.now.saturating_add(REQUEST_TIMEOUT) });
+    }
+
+    fn answered(&mut self, answer: Answer, step: &mut Step) {
+        let Some(request) = self.in_flight.take_if(|r| r.request == answer.request) else { return };
+        match classify(answer.status) {
+            Outcome::Retry => self.failed(answer.retry_after, step),
+            outcome => {
+                if outcome == Outcome::Rejected {
+                    step.refused = request.events.len();
+                }
+                self.backoff.succeeded();
+                self.not_before = 0;
+                outbox::remove(&mut self.events, &request.events);
+                self.save(step);
+                if !self.events.is_empty() {
+                    self.want(self.now);
+                }
+            }
+        }
+    }
+
+    /// The request in flight failed: try again after the backoff.
+    fn failed(&mut self, retry_after: Option<Millis>, step: &mut Step) {
+        let jitter = self.jitter();
+        self.not_before = self.backoff.failed(self.now, self.interval, retry_after, jitter);
+        self.want(self.now);
+        step.failed = true;
+    }
+
+    /// A number in [0, 1) from splitmix64: the machine stays deterministic for a given seed.
+    fn jitter(&mut self) -> f64 {
+        self.random = self.random.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.random;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

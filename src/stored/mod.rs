@@ -1,0 +1,16 @@
+//! The persisted formats (docs/design.md section 3), one file each: the value's storage name, its
+//! record, how the record is written as JSON and read back, and what makes it trustworthy.
+//! Storage names are namespaced by API key (`appboy.<apiKey>.<name>`) by `web::storage`.
+
+mod device;
+mod outbox;
+mod session;
+mod value;
+
+pub use device::{DeviceRecord, DEVICE};
+pub use outbox::{OutboxRecord, OUTBOXES};
+pub use session::{decode_state, encode_state, Rejected, StateRecord, StoredSession, SESSION};
+pub use value::Value;
+
+/// The version of every record: one that reads another is discarded, not guessed at.
+pub const VERSION: u32 = 1;
