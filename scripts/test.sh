@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test, installing what is missing first: the engine's native tests (with 10,000
-# property-test cases), the wasm suite in headless Chromium, then the release package built and
-# the browser suites run against it. Every stage runs even when one fails; the last line sums up
+# Runs every test, installing what is missing first: the native tests (with 10,000 property-test
+# cases), the delivery simulation (5,000 seeded runs, optimized; SIM_SEEDS=n for more), the wasm
+# suite in headless Chromium, then the release package built and the browser suites run against it. Every stage runs even when one fails; the last line sums up
 # all runners, and the exit status is non-zero if anything failed.
 set -uo pipefail
 source "$(dirname "$0")/lib/setup.sh"
@@ -19,7 +19,10 @@ stage() {
 }
 
 export PROPTEST_CASES=${PROPTEST_CASES:-10000}
-stage native cargo test --workspace
+# The native stage runs a few hundred simulation seeds with debug assertions (overflow checks);
+# the simulation stage runs thousands, optimized.
+stage native env SIM_SEEDS=300 cargo test --workspace
+stage simulation env SIM_SEEDS="${SIM_SEEDS:-5000}" cargo test --release --test simulation -- --nocapture
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 stage build scripts/build.sh
 stage consumer tests/consumers/build.sh

@@ -7,7 +7,7 @@ use alloc::string::String;
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// One datapoint on the wire, and as it waits in the outbox.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Event {
     /// `ss` or `se`.
     pub name: String,
@@ -18,7 +18,7 @@ pub struct Event {
     pub user_id: Option<String>,
 }
 
-#[derive(Clone, PartialEq, Debug, Default)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct EventData {
     /// The session's duration in milliseconds, on `se`; on the wire `d`, in seconds.
     pub d: Option<u64>,

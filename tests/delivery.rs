@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))] // proptest runs natively
 
 use appboy_wasm::delivery::*;
+use appboy_wasm::engine::Millis;
 use appboy_wasm::wire::{Event, EventData};
 use proptest::prelude::*;
 
@@ -91,13 +92,11 @@ fn a_batch_fits_a_beacon() {
 
 #[test]
 fn an_outbox_is_orphaned_when_its_tab_left_or_went_quiet() {
-    let interval = 10_000;
-    assert!(orphaned(1_000, true, 1_000, interval), "left: at once");
-    assert!(!orphaned(1_000, false, 30_999, interval));
-    assert!(orphaned(1_000, false, 31_000, interval), "quiet for 30 s");
-    assert!(!orphaned(1_000, false, 60_999, 20_000), "three intervals when they are longer");
-    assert!(orphaned(1_000, false, 61_000, 20_000));
-    assert!(!orphaned(5_000, false, 1_000, interval), "a clock behind is not a reason");
+    let interval = 1_000;
+    assert_eq!(orphaned_at(1_000, true, interval), 0, "left: at once");
+    assert_eq!(orphaned_at(1_000, false, interval), 31_000, "quiet for 30 s");
+    assert_eq!(orphaned_at(1_000, false, 20_000), 61_000, "three intervals when they are longer");
+    assert_eq!(orphaned_at(Millis::MAX, false, interval), Millis::MAX);
 }
 
 proptest! {

@@ -277,7 +277,7 @@ fn rival_first_sessions_converge_and_the_loser_is_ended() {
     assert_eq!(Some(out.datapoints[0].session_id), lost);
     assert_eq!(a.state(), b.state());
     let out = b.handle(T0 + 10, Input::Restore(a.state().clone()));
-    assert_eq!(out, Output { datapoints: vec![], persist: false, timer: Some(T0 + 5 + 30 * MIN) });
+    assert_eq!(out, Output { datapoints: vec![], persist: false, timer: Some(T0 + 5 + 30 * MIN), rival: vec![] });
 }
 
 #[test]
@@ -293,14 +293,14 @@ fn activity_from_another_tab_keeps_the_session_alive() {
 }
 
 #[test]
-fn last_activity_is_persisted_to_the_second_not_on_every_call() {
+fn every_change_is_persisted_and_nothing_else() {
     let mut e = engine();
     assert!(e.handle(T0, Input::Open).persist);
-    assert!(!e.handle(T0 + 999, Input::Activity).persist);
-    assert!(e.handle(T0 + 1_000, Input::Activity).persist);
-    assert!(!e.handle(T0 + 1_500, Input::Activity).persist);
+    assert!(e.handle(T0 + 1, Input::Activity).persist, "another tab must not end a session this tab just used");
+    assert!(!e.handle(T0 + 1, Input::Activity).persist, "the same instant again");
     assert!(e.handle(T0 + 1_600, Input::Hidden).persist);
     assert!(!e.handle(T0 + 1_600, Input::Hidden).persist);
+    assert!(!e.handle(T0 + 1_000, Input::Shown).persist, "a clock behind changes nothing");
 }
 
 #[test]

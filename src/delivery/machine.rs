@@ -1,7 +1,7 @@
 //! The delivery machine (docs/design.md section 5): one tab's outbox and the requests that empty
 //! it, as a pure state machine in the sans-IO style of quinn-proto's `Connection`.
 
-use super::outbox::{self, orphaned};
+use super::outbox::{self, orphaned_at};
 use super::retry::{classify, Backoff, Outcome};
 use crate::engine::Millis;
 use crate::stored::OutboxRecord;
@@ -12,6 +12,10 @@ use alloc::vec::Vec;
 /// A flush follows new datapoints by this much, so that tabs racing to emit the same datapoint
 /// find it already sent or queued, and a start and an end close together go in one request.
 pub const FLUSH_SOON: Millis = 1_000;
+/// How long after its start a session that lost to another tab's can be withdrawn: tabs hear of
+/// each other's sessions within milliseconds, and no other tab can have ended it by then (the
+/// shortest session timeout is a second).
+pub const WITHDRAW_WINDOW: Millis = 500;
 /// A request with no answer by then (an endpoint or proxy that accepts the connection and hangs)
 /// is abandoned and counts as a failure.
 pub const REQUEST_TIMEOUT: Millis = 30_000;
@@ -43,6 +47,9 @@ pub enum Input {
     /// A tab or an earlier page may have left datapoints behind (a `storage` event saying so, or
     /// start-up): look soon.
     LeftBehind,
+    /// Sessions this tab started lost to another tab's (the engine's `Output::rival`, by id): those
+    /// whose start has not left the tab are taken out of the outbox, start and end.
+    Withdraw(Vec<String>),
     /// `wipeData()`: forget this outbox and remove these (every outbox of this API key).
     Wipe(Vec<String>),
 }
@@ -57,7 +64,8 @@ pub struct Answer {
     pub retry_after: Option<Millis>,
 }
 
-/// What to do, in this order: save, remove, abort, send; then arm `timer` and log.
+/// What to do, in this order: log what was dropped (first, so that no crash makes a drop
+/// silent), save, remove, abort, send, log a failure, arm `timer`.
 #[must_use = "a step's writes and request are lost unless carried out"]
 #[derive(Debug, Default, PartialEq)]
 pub struct Step {
@@ -114,6 +122,9 @@ pub struct Delivery {
     /// outbox is taken for orphaned.
     interval: Millis,
     events: Vec<Event>,
+    /// The sessions whose start this tab queued (and when) and has not sent, by beacon or
+    /// fetch, nor let another tab take: within `WITHDRAW_WINDOW` they can still be withdrawn.
+    fresh: Vec<(String, Millis)>,
     /// The page was left (pagehide) and has not come back.
     left: bool,
     in_flight: Option<InFlight>,
@@ -135,6 +146,7 @@ impl Delivery {
             name,
             interval,
             events: Vec::new(),
+            fresh: Vec::new(),
             left: false,
             in_flight: None,
             requests: 0,
@@ -162,6 +174,7 @@ impl Delivery {
         let mut step = Step::default();
         match input {
             Input::Queue(more) => {
+                self.fresh.extend(more.iter().filter(|e| e.name == "ss").map(|e| (e.session_id.clone(), now)));
                 self.add(more, &mut step);
                 self.save(&mut step);
                 self.want(now + FLUSH_SOON);
@@ -182,7 +195,11 @@ impl Delivery {
                 self.post(theirs, &mut step);
             }
             Input::Hidden | Input::Left => {
-                self.left |= matches!(input, Input::Left);
+                if matches!(input, Input::Left) {
+                    // Other tabs may take the outbox over now.
+                    self.left = true;
+                    self.fresh.clear();
+                }
                 self.save(&mut step);
                 if !self.events.is_empty() {
                     step.send = Some(Send::Beacon(self.batch()));
@@ -195,10 +212,20 @@ impl Delivery {
                 }
             }
             Input::Answer(answer) => self.answered(answer, &mut step),
+            Input::Withdraw(sessions) => {
+                for session in sessions {
+                    if self.fresh.iter().any(|(s, at)| *s == session && now.saturating_sub(*at) < WITHDRAW_WINDOW) {
+                        self.fresh.retain(|(s, _)| *s != session);
+                        self.events.retain(|e| e.session_id != session);
+                        self.save(&mut step);
+                    }
+                }
+            }
             Input::Wipe(names) => {
                 // The request counter goes on: a late answer to a wiped request is not taken for
                 // the answer to a new one.
                 self.events.clear();
+                self.fresh.clear();
                 self.left = false;
                 self.in_flight = None;
                 self.backoff.succeeded();
@@ -240,18 +267,28 @@ impl Delivery {
         step.save = true;
     }
 
-    /// The oldest waiting datapoints, as many as one request carries.
-    fn batch(&self) -> Vec<Event> {
-        self.events[..outbox::batch_len(&self.events)].to_vec()
+    /// The oldest waiting datapoints, as many as one request carries: from now on they may
+    /// reach the endpoint.
+    fn batch(&mut self) -> Vec<Event> {
+        let batch = self.events[..outbox::batch_len(&self.events)].to_vec();
+        self.fresh.retain(|(s, _)| !batch.iter().any(|e| e.session_id == *s));
+        batch
     }
 
     /// Takes over the outboxes of tabs that are gone, then sends a request unless one is in flight
-    /// (its answer decides what follows).
+    /// (its answer decides what follows). An outbox of another tab not yet orphaned is looked at
+    /// again when it would be: a tab that crashed leaves no other reminder.
     fn post(&mut self, theirs: Vec<Theirs>, step: &mut Step) {
+        let mut again = None;
         for outbox in theirs {
-            if outbox.name != self.name && orphaned(outbox.record.seen, outbox.record.left, self.now, self.interval) {
+            let at = orphaned_at(outbox.record.seen, outbox.record.left, self.interval);
+            if outbox.name == self.name || outbox.record.events.is_empty() {
+                continue;
+            } else if self.now >= at {
                 self.add(outbox.record.events, step);
                 step.remove.push(outbox.name);
+            } else {
+                again = Some(again.map_or(at, |again: Millis| again.min(at)));
             }
         }
         if !step.remove.is_empty() {
@@ -260,7 +297,7 @@ impl Delivery {
         if self.in_flight.is_some() {
             return;
         }
-        self.due = None;
+        self.due = again;
         if self.events.is_empty() {
             return;
         }

@@ -6,6 +6,6 @@ mod machine;
 mod outbox;
 mod retry;
 
-pub use machine::{Answer, Delivery, Input, Send, Step, Theirs, FLUSH_SOON, REQUEST_TIMEOUT};
-pub use outbox::{add, batch_len, orphaned, remove, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_OUTBOX_BYTES, MAX_OUTBOX_EVENTS};
+pub use machine::{Answer, Delivery, Input, Send, Step, Theirs, FLUSH_SOON, REQUEST_TIMEOUT, WITHDRAW_WINDOW};
+pub use outbox::{add, batch_len, orphaned_at, remove, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_OUTBOX_BYTES, MAX_OUTBOX_EVENTS};
 pub use retry::{classify, Backoff, Outcome, MAX_BACKOFF, MAX_RETRY_AFTER};

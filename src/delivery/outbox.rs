@@ -54,10 +54,14 @@ pub fn remove(events: &mut Vec<Event>, sent: &[Event]) {
     events.retain(|e| !sent.iter().any(|s| s.same_datapoint(e)));
 }
 
-/// Whether another tab's outbox is to be taken over and sent: its page was left (pagehide), or
-/// it has not been written for three flush intervals (at least 30 s), as when a tab crashed.
-/// A live tab taken for dead only causes a datapoint to be sent twice, which the endpoint
-/// collapses; a dead tab taken for live would lose it.
-pub fn orphaned(seen: Millis, left: bool, now: Millis, flush_interval: Millis) -> bool {
-    left || now.saturating_sub(seen) >= flush_interval.saturating_mul(3).max(30_000)
+/// From when another tab's outbox is to be taken over and sent: at once when its page was left
+/// (pagehide), else once it has not been written for three flush intervals (at least 30 s), as
+/// when its tab crashed. A live tab taken for dead only causes a datapoint to be sent twice, which
+/// the endpoint collapses; a dead tab taken for live would lose it.
+pub fn orphaned_at(seen: Millis, left: bool, flush_interval: Millis) -> Millis {
+    if left {
+        0
+    } else {
+        seen.saturating_add(flush_interval.saturating_mul(3).max(30_000))
+    }
 }

@@ -5,10 +5,6 @@ use super::state::{join, Joined, Session, State};
 use super::{Millis, Uuid};
 use alloc::vec::Vec;
 
-/// Last-activity times are written to storage when they have moved by this much (or the page is
-/// hidden), not on every call: the persisted time stays accurate to the second.
-pub const PERSIST_GRANULARITY: Millis = 1000;
-
 /// What happened, as the adapters tell it.
 #[derive(Clone, Debug)]
 pub enum Input<'a> {
@@ -36,6 +32,11 @@ pub struct Output {
     pub persist: bool,
     /// When to send `TimerFired`: the expiry of the open session.
     pub timer: Option<Millis>,
+    /// A session this tab started lost to another tab's (docs/design.md section 1): it and the
+    /// sessions before it that the winner's chain does not hold. Its end is among `datapoints`.
+    /// Those whose start has not left the tab can be taken back with their ends (delivery's
+    /// `Input::Withdraw`): two tabs opening at once then make one session, not two.
+    pub rival: Vec<Uuid>,
 }
 
 pub struct Engine {
@@ -46,6 +47,8 @@ pub struct Engine {
     /// Entropy from the adapter for the ids of sessions that succeed none.
     seed: Uuid,
     minted: u64,
+    /// The session this tab last started: a rival that beats it is this tab's to end.
+    started: Option<Uuid>,
     /// What the adapter was last told to persist (or read from storage).
     saved: State,
 }
@@ -53,7 +56,15 @@ pub struct Engine {
 impl Engine {
     /// `timeout` in ms (see `session_timeout`); `seed`: random bytes from the adapter.
     pub fn new(timeout: Millis, seed: [u8; 16]) -> Engine {
-        Engine { timeout, state: State::default(), tracking: false, seed: Uuid::from_random(seed), minted: 0, saved: State::default() }
+        Engine {
+            timeout,
+            state: State::default(),
+            tracking: false,
+            seed: Uuid::from_random(seed),
+            minted: 0,
+            started: None,
+            saved: State::default(),
+        }
     }
 
     pub fn state(&self) -> &State {
@@ -80,27 +91,26 @@ impl Engine {
         // end comes after the next start.
         let now = now.max(self.state.session.as_ref().map_or(0, |s| s.last_activity));
         let mut out = Vec::new();
-        let mut leaving = false;
         match input {
             Input::Open => {
                 self.tracking = true;
                 self.touch(now, true, &mut out);
             }
             Input::Activity | Input::Shown if self.tracking => self.touch(now, true, &mut out),
-            Input::Hidden if self.tracking => {
-                leaving = true;
-                self.touch(now, false, &mut out);
-            }
+            Input::Hidden if self.tracking => self.touch(now, false, &mut out),
             Input::TimerFired if self.tracking => self.expire(now, &mut out),
             Input::ChangeUser(user) => self.change_user(now, user, &mut out),
             Input::Restore(theirs) => return self.restore(theirs),
             Input::Activity | Input::Shown | Input::Hidden | Input::TimerFired => {}
         }
-        let persist = self.needs_persisting(leaving);
+        // Every change is written, each activity included (interaction counts once a second at
+        // most): a tab whose newest activity were not in storage could be ended by another tab's
+        // timer while it still saw the session open (found by tests/simulation.rs).
+        let persist = self.state != self.saved;
         if persist {
             self.saved = self.state.clone();
         }
-        Output { datapoints: out, persist, timer: self.timer() }
+        Output { datapoints: out, persist, timer: self.timer(), rival: Vec::new() }
     }
 
     fn timer(&self) -> Option<Millis> {
@@ -161,20 +171,28 @@ impl Engine {
             }
         };
         let id = session.id;
+        self.started = Some(id);
         self.state.session = Some(session);
         out.push(Datapoint { kind: Kind::Start, time: now, session_id: id, user_id: self.state.user_id.clone() });
     }
 
     fn restore(&mut self, theirs: State) -> Output {
         let mut out = Vec::new();
+        let mut rival = Vec::new();
         match join(self.state.session.as_ref(), theirs.session.as_ref()) {
             Joined::Same(session) => {
                 self.state.session = Some(session);
                 self.state.user_id = theirs.user_id.clone();
             }
             Joined::Theirs { end_ours } => {
-                if let Some(ours) = self.state.session.as_mut().filter(|_| end_ours && self.tracking) {
+                // Only the tab that started a session ends it as a rival: another that merely
+                // joined it cannot know whether its start was ever sent (or taken back).
+                let started = self.started;
+                if let Some(ours) = self.state.session.as_mut().filter(|s| end_ours && self.tracking && Some(s.id) == started) {
                     end(ours, &self.state.user_id, &mut out);
+                    if let Some(winner) = &theirs.session {
+                        rival = ours.not_in(winner);
+                    }
                 }
                 self.state = theirs.clone();
             }
@@ -183,21 +201,7 @@ impl Engine {
         // Write back only what storage lacks; joining what we wrote changes nothing, so tabs settle.
         let persist = self.state != theirs;
         self.saved = if persist { self.state.clone() } else { theirs };
-        Output { datapoints: out, persist, timer: self.timer() }
-    }
-
-    fn needs_persisting(&self, leaving: bool) -> bool {
-        if self.state.user_id != self.saved.user_id {
-            return true;
-        }
-        match (&self.state.session, &self.saved.session) {
-            (Some(now), Some(then)) if now.id == then.id && now.ended == then.ended => {
-                let moved = now.last_activity.saturating_sub(then.last_activity);
-                moved >= PERSIST_GRANULARITY || (leaving && moved > 0)
-            }
-            (None, None) => false,
-            _ => true,
-        }
+        Output { datapoints: out, persist, timer: self.timer(), rival }
     }
 }
 

@@ -10,7 +10,7 @@ mod uuid;
 
 pub use config::{session_timeout, TimeoutChoice, DEFAULT_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS};
 pub use datapoint::{Datapoint, Kind};
-pub use machine::{Engine, Input, Output, PERSIST_GRANULARITY};
+pub use machine::{Engine, Input, Output};
 pub use state::{Session, State, ANCESTORS};
 pub use uuid::Uuid;
 

@@ -38,9 +38,35 @@ impl Session {
         (self.root, self.seq, self.id)
     }
 
-    /// Whether `self` succeeded `other`, so that some tab already ended `other`.
+    /// The position in the chain of the oldest session this one remembers.
+    fn remembers_from(&self) -> u32 {
+        self.seq.saturating_sub(self.ancestors.len() as u32)
+    }
+
+    /// Whether `self` succeeded `other`, so that some tab already ended `other`: `other` is among
+    /// the sessions it remembers, or older than those in the same chain (a tab back after many
+    /// sessions, from the back/forward cache, must not end its old session again with its own
+    /// stale last activity).
     fn follows(&self, other: &Session) -> bool {
-        self.ancestors.contains(&other.id)
+        self.ancestors.contains(&other.id) || (self.root == other.root && other.seq < self.remembers_from())
+    }
+
+    /// The sessions of this one's chain, itself included, that are certainly not in `winner`'s:
+    /// what a tab whose session lost to `winner` started on its own. An ancestor older than
+    /// `winner` remembers may be common to both, and is left out.
+    pub(crate) fn not_in(&self, winner: &Session) -> Vec<Uuid> {
+        let known_from = winner.remembers_from();
+        let count = self.ancestors.len() as u32;
+        let chain = self.ancestors.iter().chain(core::iter::once(&self.id));
+        let mut ours = Vec::new();
+        for (i, id) in chain.enumerate() {
+            let seq = self.seq.saturating_sub(count - i as u32);
+            let known = self.root != winner.root || seq >= known_from;
+            if known && *id != winner.id && !winner.ancestors.contains(id) {
+                ours.push(*id);
+            }
+        }
+        ours
     }
 
     /// The session that succeeds this one (after a timeout or a user change) as `id`.

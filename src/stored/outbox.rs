@@ -1,7 +1,7 @@
 //! A tab's outbox, stored under `appboy.<apiKey>.outbox.<tab>`: the datapoints of one page load
 //! not yet acknowledged by the endpoint, as they go on the wire. Only that tab writes it, so tabs
 //! never overwrite each other's datapoints; another tab takes it over when it is orphaned
-//! (`delivery::orphaned`).
+//! (`delivery::orphaned_at`).
 
 use super::value::{array, optional, version, Value};
 use super::VERSION;

@@ -54,6 +54,12 @@ impl Courier {
     /// Hands an input to the machine and carries out its step, in the order `Step` gives.
     pub fn handle(&mut self, store: &Storage, sender: &Sender, now: Millis, input: Input) {
         let step: Step = self.machine.handle(now, input);
+        if step.dropped > 0 {
+            log::say_with(Message::OutboxFull, &json::number(step.dropped as u64), "");
+        }
+        if step.refused > 0 {
+            log::say_with(Message::BatchRefused, &json::number(step.refused as u64), "");
+        }
         if step.save {
             match self.machine.outbox() {
                 Some(record) => store.set(self.machine.name(), &record),
@@ -74,12 +80,6 @@ impl Courier {
                 browser::beacon(&self.url, &Batch { sender, time: now, events: &events }.to_json());
             }
             None => {}
-        }
-        if step.dropped > 0 {
-            log::say_with(Message::OutboxFull, &json::number(step.dropped as u64), "");
-        }
-        if step.refused > 0 {
-            log::say_with(Message::BatchRefused, &json::number(step.refused as u64), "");
         }
         if step.failed {
             log::say(Message::SendFailed);

@@ -11,7 +11,7 @@ use super::timers::TimerId;
 use super::tracker::Tracker;
 use super::{browser, clock, device, random};
 use crate::delivery::Input as Delivery;
-use crate::engine::{Input, Millis};
+use crate::engine::{Input, Millis, Uuid};
 use crate::stored::{OutboxRecord, DEVICE, SESSION};
 use crate::wire::{self, Event, Sender};
 use alloc::string::String;
@@ -95,6 +95,9 @@ impl Sdk {
         let out = self.tracker.engine.handle(now, input);
         if !out.datapoints.is_empty() {
             self.deliver(Delivery::Queue(out.datapoints.iter().map(Event::from).collect()));
+        }
+        if !out.rival.is_empty() {
+            self.deliver(Delivery::Withdraw(out.rival.iter().map(Uuid::to_hyphenated).collect()));
         }
         self.tracker.settle(&self.store, now, &out);
     }

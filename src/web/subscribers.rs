@@ -1,7 +1,10 @@
 //! What the subscribers to session updates hear, and when (docs/design.md section 2). The
 //! subscriptions themselves are kept by browser.js.
 
-use crate::engine::{Engine, Millis, Uuid, PERSIST_GRANULARITY};
+use crate::engine::{Engine, Millis, Uuid};
+
+/// Activity alone is news this often at most.
+const NEWS_GRANULARITY: Millis = 1_000;
 
 /// The open session, as subscribers are told of it.
 #[derive(Clone, Copy, PartialEq)]
@@ -25,11 +28,11 @@ impl Heard {
             last_activity: s.last_activity,
             expires_at: s.last_activity.saturating_add(engine.timeout()),
         });
-        // Activity alone is news once a second, like its persistence: a subscriber that calls
-        // back into the SDK cannot recurse, and scrolling does not flood subscribers.
+        // Activity alone is news once a second: a subscriber that calls back into the SDK cannot
+        // recurse, and scrolling does not flood subscribers.
         let news = match (now, self.0) {
             (Some(now), Some(was)) => {
-                now.id != was.id || now.started_at != was.started_at || now.last_activity >= was.last_activity + PERSIST_GRANULARITY
+                now.id != was.id || now.started_at != was.started_at || now.last_activity >= was.last_activity + NEWS_GRANULARITY
             }
             (now, was) => now != was,
         };
