@@ -3,7 +3,7 @@
 
 use appboy_wasm::delivery::*;
 use appboy_wasm::engine::Millis;
-use appboy_wasm::stored::OutboxRecord;
+use appboy_wasm::stored::{OutboxRecord, VERSION};
 use appboy_wasm::wire::{Event, EventData};
 
 const T: Millis = 1_767_225_600_000;
@@ -108,7 +108,8 @@ fn a_clock_set_back_keeps_the_waits_as_long_as_they_were() {
 #[test]
 fn an_orphaned_outbox_is_taken_over_written_first_and_removed_after() {
     let mut d = machine();
-    let theirs = |seen, left| Theirs { name: "outbox.theirs".into(), record: OutboxRecord::new(vec![event("se", 9)], seen, left) };
+    let theirs =
+        |seen, left| Theirs { name: "outbox.theirs".into(), record: OutboxRecord { v: VERSION, seen, left, events: vec![event("se", 9)] } };
     // At start-up, written 10 s ago by a live tab: left alone, and looked at again when it would
     // be orphaned.
     assert_eq!(d.handle(T - FLUSH_SOON, Input::LeftBehind).timer, Some(T));
@@ -131,7 +132,7 @@ fn an_orphaned_outbox_is_taken_over_written_first_and_removed_after() {
 fn its_own_outbox_is_never_taken_over() {
     let mut d = machine();
     let _ = d.handle(T, Input::Queue(vec![event("ss", 1)]));
-    let own = Theirs { name: "outbox.mine".into(), record: OutboxRecord::new(vec![event("ss", 1)], 0, true) };
+    let own = Theirs { name: "outbox.mine".into(), record: OutboxRecord { v: VERSION, seen: 0, left: true, events: vec![event("ss", 1)] } };
     let step = d.handle(T + FLUSH_SOON, Input::Timer(vec![own]));
     assert!(step.remove.is_empty());
 }

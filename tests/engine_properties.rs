@@ -134,7 +134,7 @@ proptest! {
         let mut now = T0;
         for (dt, step) in steps {
             now += dt as Millis;
-            engine.handle(now, step.input());
+            let _ = engine.handle(now, step.input());
             let back = decode_state(encode_state(engine.state()));
             prop_assert_eq!(back.as_ref(), Ok(engine.state()));
         }

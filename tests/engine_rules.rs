@@ -72,7 +72,7 @@ fn activity_before_open_session_does_nothing() {
 fn return_within_the_timeout_continues_the_session() {
     let mut e = engine();
     let id = e.handle(T0, Input::Open).datapoints[0].session_id;
-    e.handle(T0 + MIN, Input::Hidden);
+    let _ = e.handle(T0 + MIN, Input::Hidden);
     let out = e.handle(T0 + MIN + 29 * MIN, Input::Shown);
     assert!(out.datapoints.is_empty());
     assert_eq!(e.session().map(|s| s.id), Some(id));
@@ -82,8 +82,8 @@ fn return_within_the_timeout_continues_the_session() {
 fn return_after_the_timeout_ends_the_session_when_the_user_left() {
     let mut e = engine();
     let old = e.handle(T0, Input::Open).datapoints[0].session_id;
-    e.handle(T0 + 5 * MIN, Input::Activity);
-    e.handle(T0 + 6 * MIN, Input::Hidden);
+    let _ = e.handle(T0 + 5 * MIN, Input::Activity);
+    let _ = e.handle(T0 + 6 * MIN, Input::Hidden);
     let back = T0 + 6 * MIN + 31 * MIN;
     let out = e.handle(back, Input::Shown);
     assert_eq!(names(&out), ["se", "ss"]);
@@ -97,7 +97,7 @@ fn return_after_the_timeout_ends_the_session_when_the_user_left() {
 fn a_session_with_a_single_activity_is_back_dated_too() {
     // Braze Web SDK 3.5.1 stamps this end at the return with `d: null`.
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     let out = e.handle(T0 + 31 * MIN, Input::Open);
     assert_eq!(names(&out), ["se", "ss"]);
     assert_eq!(out.datapoints[0].time, T0);
@@ -107,7 +107,7 @@ fn a_session_with_a_single_activity_is_back_dated_too() {
 #[test]
 fn a_gap_of_exactly_the_timeout_splits() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     assert_eq!(names(&e.handle(T0 + 30 * MIN - 1, Input::Activity)), Vec::<&str>::new());
     assert_eq!(names(&e.handle(T0 + 60 * MIN - 1, Input::Activity)), ["se", "ss"]);
 }
@@ -115,7 +115,7 @@ fn a_gap_of_exactly_the_timeout_splits() {
 #[test]
 fn a_custom_timeout_applies_to_every_rule() {
     let mut e = Engine::new(session_timeout(Some(900.0)).0, [1; 16]);
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     assert!(e.handle(T0 + 14 * MIN, Input::Shown).datapoints.is_empty());
     assert_eq!(names(&e.handle(T0 + 29 * MIN, Input::Shown)), ["se", "ss"]);
 }
@@ -123,7 +123,7 @@ fn a_custom_timeout_applies_to_every_rule() {
 #[test]
 fn the_timer_closes_an_expired_session_on_time_dated_at_the_last_activity() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     let timer = e.handle(T0 + 2 * MIN, Input::Activity).timer;
     assert_eq!(timer, Some(T0 + 32 * MIN));
     let out = e.handle(T0 + 32 * MIN, Input::TimerFired);
@@ -137,7 +137,7 @@ fn the_timer_closes_an_expired_session_on_time_dated_at_the_last_activity() {
 #[test]
 fn a_timer_that_fires_early_changes_nothing() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     let out = e.handle(T0 + 29 * MIN, Input::TimerFired);
     assert!(out.datapoints.is_empty());
     assert_eq!(out.timer, Some(T0 + 30 * MIN));
@@ -147,7 +147,7 @@ fn a_timer_that_fires_early_changes_nothing() {
 fn the_next_activity_after_an_on_time_close_opens_a_new_session() {
     let mut e = engine();
     let old = e.handle(T0, Input::Open).datapoints[0].session_id;
-    e.handle(T0 + 30 * MIN, Input::TimerFired);
+    let _ = e.handle(T0 + 30 * MIN, Input::TimerFired);
     let out = e.handle(T0 + 40 * MIN, Input::Activity);
     assert_eq!(names(&out), ["ss"]);
     assert_eq!(out.datapoints[0].time, T0 + 40 * MIN);
@@ -158,7 +158,7 @@ fn the_next_activity_after_an_on_time_close_opens_a_new_session() {
 #[test]
 fn hiding_the_page_records_when_the_user_left_but_opens_nothing() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     let out = e.handle(T0 + 100, Input::Hidden);
     assert!(out.persist, "the departure is written at once, even under a second after the last write");
     assert_eq!(e.session().map(|s| s.last_activity), Some(T0 + 100));
@@ -171,15 +171,15 @@ fn hiding_the_page_records_when_the_user_left_but_opens_nothing() {
 #[test]
 fn a_back_forward_cache_return_runs_the_rule() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
-    e.handle(T0 + MIN, Input::Hidden);
+    let _ = e.handle(T0, Input::Open);
+    let _ = e.handle(T0 + MIN, Input::Hidden);
     assert_eq!(names(&e.handle(T0 + 45 * MIN, Input::Shown)), ["se", "ss"]);
 }
 
 #[test]
 fn change_user_to_a_new_id_ends_the_session_now_and_opens_one_for_the_user() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     let out = e.handle(T0 + 3 * MIN, Input::ChangeUser("user-42"));
     assert_eq!(names(&out), ["se", "ss"]);
     let (end, start) = (&out.datapoints[0], &out.datapoints[1]);
@@ -191,8 +191,8 @@ fn change_user_to_a_new_id_ends_the_session_now_and_opens_one_for_the_user() {
 #[test]
 fn change_user_to_the_same_id_does_nothing() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
-    e.handle(T0, Input::ChangeUser("user-42"));
+    let _ = e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::ChangeUser("user-42"));
     let id = e.session().map(|s| s.id);
     assert!(e.handle(T0 + MIN, Input::ChangeUser("user-42")).datapoints.is_empty());
     assert_eq!(e.session().map(|s| s.id), id);
@@ -210,7 +210,7 @@ fn change_user_before_open_only_sets_the_user() {
 #[test]
 fn change_user_after_expiry_back_dates_the_old_end() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
+    let _ = e.handle(T0, Input::Open);
     let out = e.handle(T0 + 40 * MIN, Input::ChangeUser("user-42"));
     assert_eq!(names(&out), ["se", "ss"]);
     assert_eq!(out.datapoints[0].time, T0);
@@ -220,8 +220,8 @@ fn change_user_after_expiry_back_dates_the_old_end() {
 #[test]
 fn time_going_backwards_never_makes_a_negative_duration_or_an_early_end() {
     let mut e = engine();
-    e.handle(T0, Input::Open);
-    e.handle(T0 + 10 * MIN, Input::Activity);
+    let _ = e.handle(T0, Input::Open);
+    let _ = e.handle(T0 + 10 * MIN, Input::Activity);
     // The clock is set back an hour: the reading counts as the last activity.
     assert!(e.handle(T0 - 60 * MIN, Input::Activity).datapoints.is_empty());
     assert_eq!(e.session().map(|s| s.last_activity), Some(T0 + 10 * MIN));
@@ -234,8 +234,8 @@ fn time_going_backwards_never_makes_a_negative_duration_or_an_early_end() {
 #[test]
 fn tabs_returning_together_emit_identical_datapoints() {
     let mut first = engine();
-    first.handle(T0, Input::Open);
-    first.handle(T0 + MIN, Input::Hidden);
+    let _ = first.handle(T0, Input::Open);
+    let _ = first.handle(T0 + MIN, Input::Hidden);
     let stored = first.state().clone();
     // Two tabs with different entropy load the same stored state and return a moment apart.
     let mut tabs = [Engine::new(1_800_000, [2; 16]), Engine::new(1_800_000, [3; 16])];
@@ -243,7 +243,7 @@ fn tabs_returning_together_emit_identical_datapoints() {
         .iter_mut()
         .enumerate()
         .map(|(i, tab)| {
-            tab.handle(T0 + 40 * MIN, Input::Restore(stored.clone()));
+            let _ = tab.handle(T0 + 40 * MIN, Input::Restore(stored.clone()));
             tab.handle(T0 + 40 * MIN + i as Millis, Input::Open)
         })
         .collect();
@@ -254,11 +254,11 @@ fn tabs_returning_together_emit_identical_datapoints() {
 #[test]
 fn a_tab_adopts_the_successor_another_tab_opened_without_ending_it_again() {
     let mut a = engine();
-    a.handle(T0, Input::Open);
+    let _ = a.handle(T0, Input::Open);
     let mut b = Engine::new(1_800_000, [9; 16]);
-    b.handle(T0, Input::Restore(a.state().clone()));
-    b.handle(T0 + MIN, Input::Open);
-    a.handle(T0 + 2 * MIN, Input::ChangeUser("user-42"));
+    let _ = b.handle(T0, Input::Restore(a.state().clone()));
+    let _ = b.handle(T0 + MIN, Input::Open);
+    let _ = a.handle(T0 + 2 * MIN, Input::ChangeUser("user-42"));
     let out = b.handle(T0 + 2 * MIN, Input::Restore(a.state().clone()));
     assert!(out.datapoints.is_empty());
     assert!(!out.persist, "nothing to write back: the tabs agree");
@@ -269,8 +269,8 @@ fn a_tab_adopts_the_successor_another_tab_opened_without_ending_it_again() {
 fn rival_first_sessions_converge_and_the_loser_is_ended() {
     let mut a = engine();
     let mut b = Engine::new(1_800_000, [9; 16]);
-    a.handle(T0, Input::Open);
-    b.handle(T0 + 5, Input::Open);
+    let _ = a.handle(T0, Input::Open);
+    let _ = b.handle(T0 + 5, Input::Open);
     let lost = a.session().map(|s| s.id);
     let out = a.handle(T0 + 10, Input::Restore(b.state().clone()));
     assert_eq!(names(&out), ["se"]);
@@ -283,10 +283,10 @@ fn rival_first_sessions_converge_and_the_loser_is_ended() {
 #[test]
 fn activity_from_another_tab_keeps_the_session_alive() {
     let mut a = engine();
-    a.handle(T0, Input::Open);
+    let _ = a.handle(T0, Input::Open);
     let mut b = Engine::new(1_800_000, [9; 16]);
-    b.handle(T0, Input::Restore(a.state().clone()));
-    b.handle(T0 + 20 * MIN, Input::Open);
+    let _ = b.handle(T0, Input::Restore(a.state().clone()));
+    let _ = b.handle(T0 + 20 * MIN, Input::Open);
     let out = a.handle(T0 + 20 * MIN, Input::Restore(b.state().clone()));
     assert_eq!(out.timer, Some(T0 + 50 * MIN));
     assert!(a.handle(T0 + 30 * MIN, Input::TimerFired).datapoints.is_empty());

@@ -299,16 +299,29 @@ impl World {
             let text = encode_state(self.tabs[tab].engine.state()).to_json();
             self.write(tab, SESSION, Some(text));
         }
-        match out.timer {
-            None => self.tabs[tab].session_timer = None,
-            Some(at) if self.tabs[tab].session_timer.is_some_and(|(armed, _)| armed <= at) => {}
+        self.arm(tab, false, out.timer, now);
+    }
+
+    /// Arms the tab's session or flush timer for `at` (on its clock, asked at `now`), as
+    /// tracker.rs and courier.rs do: an armed session timer that fires no later is kept (the
+    /// engine asks again), a flush timer only when it is for the same instant.
+    fn arm(&mut self, tab: usize, flush: bool, at: Option<Millis>, now: Millis) {
+        let armed = if flush { self.tabs[tab].flush_timer } else { self.tabs[tab].session_timer };
+        let timer = match at {
+            Some(at) if armed.is_some_and(|(armed, _)| armed == at || (!flush && armed <= at)) => return,
             Some(at) => {
                 self.seq += 1;
-                let id = self.seq;
-                self.tabs[tab].session_timer = Some((at, id));
                 let delay = at.saturating_sub(now).min(LONGEST_TIMER);
-                self.at(delay, Happening::SessionTimer(tab, id));
+                let id = self.seq;
+                self.at(delay, if flush { Happening::FlushTimer(tab, id) } else { Happening::SessionTimer(tab, id) });
+                Some((at, id))
             }
+            None => None,
+        };
+        if flush {
+            self.tabs[tab].flush_timer = timer;
+        } else {
+            self.tabs[tab].session_timer = timer;
         }
     }
 
@@ -384,17 +397,7 @@ impl World {
             }
             None => {}
         }
-        match step.timer {
-            None => self.tabs[tab].flush_timer = None,
-            Some(at) if self.tabs[tab].flush_timer.is_some_and(|(armed, _)| armed == at) => {}
-            Some(at) => {
-                self.seq += 1;
-                let id = self.seq;
-                self.tabs[tab].flush_timer = Some((at, id));
-                let delay = at.saturating_sub(now).min(LONGEST_TIMER);
-                self.at(delay, Happening::FlushTimer(tab, id));
-            }
-        }
+        self.arm(tab, true, step.timer, now);
     }
 
     /// A session that lost to a rival after its start had left the tab: nothing could take it

@@ -41,7 +41,7 @@ fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
     // The next page load, 10 s later: same session, no datapoint.
     let mut page2 = Engine::new(60_000, random::bytes());
     let record = store.load("session", StateRecord::read).unwrap();
-    page2.handle(t, Input::Restore(decode_state(record).unwrap()));
+    let _ = page2.handle(t, Input::Restore(decode_state(record).unwrap()));
     assert!(page2.handle(t + 10_000, Input::Open).datapoints.is_empty());
     assert_eq!(page2.session().map(|s| s.id), page1.session().map(|s| s.id));
 

@@ -33,10 +33,6 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    pub fn failures(&self) -> u32 {
-        self.failures
-    }
-
     /// After an attempt at `now` failed: when to try again. The wait doubles from
     /// `interval` with each failure up to `MAX_BACKOFF`, half of it fixed and half random
     /// (`jitter` in [0, 1)) so that clients cut off together do not return together, and never

@@ -24,6 +24,10 @@ pub enum Input<'a> {
     Restore(State),
 }
 
+/// What to do after an input, in this order: queue `datapoints` for delivery (and withdraw
+/// `rival`), then write the state if `persist`, then arm the timer. A datapoint is stored before
+/// the state that follows from it.
+#[must_use = "the datapoints are lost and the state is not shared unless carried out"]
 #[derive(Debug, Default, PartialEq)]
 pub struct Output {
     /// In the order they happened.
@@ -39,6 +43,14 @@ pub struct Output {
     pub rival: Vec<Uuid>,
 }
 
+/// One tab's view of the session rule (docs/design.md section 1).
+///
+/// Contract: every input goes through `handle(now, input)`, whose `Output` is carried out at once
+/// and in full. `now` is Unix ms (`Date.now()`). Time never runs backwards inside the engine: a
+/// reading before the session's last activity counts as that activity. The adapter arms one
+/// timer, for `Output::timer`, and feeds `Input::TimerFired` when it goes off (after feeding what
+/// storage holds, as `Input::Restore`); an early timer is harmless. What other tabs write comes
+/// in as `Input::Restore`, at start-up and on every `storage` event.
 pub struct Engine {
     timeout: Millis,
     state: State,

@@ -28,15 +28,8 @@ pub struct OutboxRecord {
 const LEFT: &[u8] = b"\"left\":true";
 
 impl OutboxRecord {
-    pub fn new(events: Vec<Event>, seen: Millis, left: bool) -> OutboxRecord {
-        OutboxRecord { v: VERSION, seen, left, events }
-    }
-
-    pub fn to_json(&self) -> String {
-        OutboxRecord::write(&self.events, self.seen, self.left)
-    }
-
-    /// The JSON of a record of ours with these fields (without building one).
+    /// The JSON of a record of ours with these fields (the events borrowed from the delivery
+    /// machine, not copied into a record).
     pub fn write(events: &[Event], seen: Millis, left: bool) -> String {
         json::object(|o| {
             o.uint("v", VERSION.into()).uint("seen", seen).bool("left", left);
