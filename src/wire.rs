@@ -6,55 +6,16 @@ use alloc::string::String;
 
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// One datapoint on the wire, and as it waits in the outbox.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct Event {
-    /// `ss` or `se`.
-    pub name: String,
-    /// Unix time in milliseconds; on the wire, seconds with the milliseconds as the fraction.
-    pub time: u64,
-    pub session_id: String,
-    pub data: EventData,
-    pub user_id: Option<String>,
-}
-
-#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct EventData {
-    /// The session's duration in milliseconds, on `se`; on the wire `d`, in seconds.
-    pub d: Option<u64>,
-}
-
-impl Event {
-    /// What identifies a datapoint at the endpoint: a session has one `ss` and at most one `se`.
-    pub fn same_datapoint(&self, other: &Event) -> bool {
-        self.name == other.name && self.session_id == other.session_id
-    }
-
-    pub fn write(&self, o: &mut Object) {
-        o.str("name", &self.name).seconds("time", self.time).str("session_id", &self.session_id);
-        o.object("data", |o| {
-            if let Some(d) = self.data.d {
-                o.seconds("d", d);
-            }
-        });
-        o.opt_str("user_id", self.user_id.as_deref());
-    }
-}
-
-impl From<&Datapoint> for Event {
-    fn from(dp: &Datapoint) -> Event {
-        let d = match dp.kind {
-            Kind::Start => None,
-            Kind::End { duration } => Some(duration),
-        };
-        Event {
-            name: dp.name().into(),
-            time: dp.time,
-            session_id: dp.session_id.to_hyphenated(),
-            data: EventData { d },
-            user_id: dp.user_id.clone(),
+/// A datapoint as the wire (and the outbox) writes it: `time` in seconds with the milliseconds as
+/// the fraction, the duration `d` of an `se` likewise.
+pub fn write_datapoint(dp: &Datapoint, o: &mut Object) {
+    o.str("name", dp.name()).seconds("time", dp.time).str("session_id", &dp.session_id.to_hyphenated());
+    o.object("data", |o| {
+        if let Kind::End { duration } = dp.kind {
+            o.seconds("d", duration);
         }
-    }
+    });
+    o.opt_str("user_id", dp.user_id.as_deref());
 }
 
 /// Who the datapoints are from: the envelope of every batch.
@@ -69,7 +30,7 @@ pub struct Batch<'a> {
     pub sender: &'a Sender<'a>,
     /// Unix ms.
     pub time: u64,
-    pub events: &'a [Event],
+    pub events: &'a [Datapoint],
 }
 
 impl Batch<'_> {
@@ -84,7 +45,7 @@ impl Batch<'_> {
                 .str("sdk_version", SDK_VERSION)
                 .str("device_id", self.sender.device_id)
                 .opt_str("user_id", user_id)
-                .array("events", self.events, |item, e| item.object(|o| e.write(o)));
+                .array("events", self.events, |item, dp| item.object(|o| write_datapoint(dp, o)));
         })
     }
 }

@@ -3,9 +3,8 @@
 
 use super::outbox::{self, orphaned_at};
 use super::retry::{classify, Backoff, Outcome};
-use crate::engine::Millis;
+use crate::engine::{Datapoint, Millis, Uuid};
 use crate::stored::OutboxRecord;
-use crate::wire::Event;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -31,7 +30,7 @@ pub struct Theirs {
 #[derive(Debug)]
 pub enum Input {
     /// New datapoints (from the engine): written to the outbox, sent soon.
-    Queue(Vec<Event>),
+    Queue(Vec<Datapoint>),
     /// The timer of the last step went off; with the outboxes in storage.
     Timer(Vec<Theirs>),
     /// `requestImmediateDataFlush()`: a request now, backoff or not; with the outboxes in storage.
@@ -49,7 +48,7 @@ pub enum Input {
     LeftBehind,
     /// Sessions this tab started lost to another tab's (the engine's `Output::rival`, by id): those
     /// whose start has not left the tab are taken out of the outbox, start and end.
-    Withdraw(Vec<String>),
+    Withdraw(Vec<Uuid>),
     /// `wipeData()`: forget this outbox and remove these (every outbox of this API key).
     Wipe(Vec<String>),
 }
@@ -92,15 +91,15 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Send {
     /// A `fetch` whose answer is to come back as `Input::Answer` with this `request`.
-    Fetch { request: u32, events: Vec<Event> },
+    Fetch { request: u32, events: Vec<Datapoint> },
     /// A `navigator.sendBeacon`: no answer, the datapoints stay in the outbox.
-    Beacon(Vec<Event>),
+    Beacon(Vec<Datapoint>),
 }
 
 #[derive(Debug)]
 struct InFlight {
     request: u32,
-    events: Vec<Event>,
+    events: Vec<Datapoint>,
     deadline: Millis,
 }
 
@@ -121,10 +120,10 @@ pub struct Delivery {
     /// The flush interval: the first backoff step, and a third of the silence after which an
     /// outbox is taken for orphaned.
     interval: Millis,
-    events: Vec<Event>,
+    events: Vec<Datapoint>,
     /// The sessions whose start this tab queued (and when) and has not sent, by beacon or
     /// fetch, nor let another tab take: within `WITHDRAW_WINDOW` they can still be withdrawn.
-    fresh: Vec<(String, Millis)>,
+    fresh: Vec<(Uuid, Millis)>,
     /// The page was left (pagehide) and has not come back.
     left: bool,
     in_flight: Option<InFlight>,
@@ -174,7 +173,7 @@ impl Delivery {
         let mut step = Step::default();
         match input {
             Input::Queue(more) => {
-                self.fresh.extend(more.iter().filter(|e| e.name == "ss").map(|e| (e.session_id.clone(), now)));
+                self.fresh.extend(more.iter().filter(|dp| dp.is_start()).map(|dp| (dp.session_id, now)));
                 self.add(more, &mut step);
                 self.save(&mut step);
                 self.want(now + FLUSH_SOON);
@@ -216,7 +215,7 @@ impl Delivery {
                 for session in sessions {
                     if self.fresh.iter().any(|(s, at)| *s == session && now.saturating_sub(*at) < WITHDRAW_WINDOW) {
                         self.fresh.retain(|(s, _)| *s != session);
-                        self.events.retain(|e| e.session_id != session);
+                        self.events.retain(|dp| dp.session_id != session);
                         self.save(&mut step);
                     }
                 }
@@ -259,7 +258,7 @@ impl Delivery {
         self.due = Some(self.due.map_or(at, |due| due.min(at)));
     }
 
-    fn add(&mut self, more: Vec<Event>, step: &mut Step) {
+    fn add(&mut self, more: Vec<Datapoint>, step: &mut Step) {
         step.dropped += outbox::add(&mut self.events, more);
     }
 
@@ -269,9 +268,9 @@ impl Delivery {
 
     /// The oldest waiting datapoints, as many as one request carries: from now on they may
     /// reach the endpoint.
-    fn batch(&mut self) -> Vec<Event> {
+    fn batch(&mut self) -> Vec<Datapoint> {
         let batch = self.events[..outbox::batch_len(&self.events)].to_vec();
-        self.fresh.retain(|(s, _)| !batch.iter().any(|e| e.session_id == *s));
+        self.fresh.retain(|(s, _)| !batch.iter().any(|dp| dp.session_id == *s));
         batch
     }
 

@@ -1,8 +1,8 @@
 //! A tab's outbox: bounded, oldest first, one entry per datapoint.
 
-use crate::engine::Millis;
+use crate::engine::{Datapoint, Millis};
 use crate::json;
-use crate::wire::Event;
+use crate::wire::write_datapoint;
 use alloc::vec::Vec;
 
 /// Bounds of one tab's outbox, so that an endpoint that never answers cannot fill localStorage.
@@ -13,13 +13,13 @@ pub const MAX_OUTBOX_BYTES: usize = 200_000;
 pub const MAX_BATCH_BYTES: usize = 60_000;
 pub const MAX_BATCH_EVENTS: usize = 100;
 
-fn size(event: &Event) -> usize {
-    json::object(|o| event.write(o)).len() + 1
+fn size(dp: &Datapoint) -> usize {
+    json::object(|o| write_datapoint(dp, o)).len() + 1
 }
 
 /// Adds `more` (each datapoint once), then drops the oldest while the outbox is over its bounds.
 /// Returns how many were dropped.
-pub fn add(events: &mut Vec<Event>, more: impl IntoIterator<Item = Event>) -> usize {
+pub fn add(events: &mut Vec<Datapoint>, more: impl IntoIterator<Item = Datapoint>) -> usize {
     for event in more {
         if !events.iter().any(|e| e.same_datapoint(&event)) {
             events.push(event);
@@ -36,7 +36,7 @@ pub fn add(events: &mut Vec<Event>, more: impl IntoIterator<Item = Event>) -> us
 }
 
 /// How many events from the front go in the next request (at least one, when there are any).
-pub fn batch_len(events: &[Event]) -> usize {
+pub fn batch_len(events: &[Datapoint]) -> usize {
     let mut bytes = 0;
     let mut count = 0;
     for event in events.iter().take(MAX_BATCH_EVENTS) {
@@ -50,7 +50,7 @@ pub fn batch_len(events: &[Event]) -> usize {
 }
 
 /// Removes the datapoints of `sent` from the outbox.
-pub fn remove(events: &mut Vec<Event>, sent: &[Event]) {
+pub fn remove(events: &mut Vec<Datapoint>, sent: &[Datapoint]) {
     events.retain(|e| !sent.iter().any(|s| s.same_datapoint(e)));
 }
 

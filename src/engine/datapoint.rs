@@ -1,10 +1,10 @@
-//! The datapoints the engine emits, with the fields of the Braze data API (docs/design.md section 4)
-//! as Rust data; the JSON is made at the browser edge.
+//! The datapoints, with the fields of the Braze data API (docs/design.md section 4) as Rust data;
+//! their JSON is written by `crate::wire`.
 
 use super::{Millis, Uuid};
 use alloc::string::String;
 
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Kind {
     /// `ss`: the session started at `time`.
     Start,
@@ -12,7 +12,9 @@ pub enum Kind {
     End { duration: Millis },
 }
 
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// One datapoint, as the engine emits it, as it waits in an outbox and as it goes on the wire
+/// (`crate::wire`).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Datapoint {
     pub kind: Kind,
     /// Unix time in milliseconds.
@@ -28,5 +30,14 @@ impl Datapoint {
             Kind::Start => "ss",
             Kind::End { .. } => "se",
         }
+    }
+
+    /// What identifies a datapoint at the endpoint: a session has one `ss` and at most one `se`.
+    pub fn same_datapoint(&self, other: &Datapoint) -> bool {
+        self.session_id == other.session_id && self.is_start() == other.is_start()
+    }
+
+    pub fn is_start(&self) -> bool {
+        self.kind == Kind::Start
     }
 }

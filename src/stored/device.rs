@@ -1,4 +1,4 @@
-//! The device id, stored under `appboy.<apiKey>.device`.
+//! The device id, stored under `appboy.<apiKey>.device`: `{"v":1,"id":"<uuid v4>"}`.
 
 use super::value::{version, Value};
 use super::VERSION;
@@ -8,28 +8,14 @@ use alloc::string::String;
 
 pub const DEVICE: &str = "device";
 
-pub struct DeviceRecord {
-    pub v: u32,
-    pub id: String,
+pub fn write_device(id: Uuid) -> String {
+    json::object(|o| {
+        o.uint("v", VERSION.into()).str("id", &id.to_hyphenated());
+    })
 }
 
-impl DeviceRecord {
-    pub fn new(id: Uuid) -> DeviceRecord {
-        DeviceRecord { v: VERSION, id: id.to_hyphenated() }
-    }
-
-    pub fn to_json(&self) -> String {
-        json::object(|o| {
-            o.uint("v", self.v.into()).str("id", &self.id);
-        })
-    }
-
-    pub fn read(value: &impl Value) -> Option<DeviceRecord> {
-        Some(DeviceRecord { v: version(value)?, id: value.get("id").as_string()? })
-    }
-
-    /// The id, if this is a record of ours holding a v4 UUID.
-    pub fn valid_id(&self) -> Option<Uuid> {
-        Uuid::parse(&self.id).filter(|_| self.v == VERSION)
-    }
+/// The id back from storage, or why it cannot be trusted.
+pub fn read_device(value: &impl Value) -> Result<Uuid, &'static str> {
+    let id = value.get("id").as_string().filter(|_| version(value) == Some(VERSION));
+    id.as_deref().and_then(Uuid::parse).ok_or("not a device id of this version")
 }

@@ -7,9 +7,9 @@ mod outbox;
 mod session;
 mod value;
 
-pub use device::{DeviceRecord, DEVICE};
+pub use device::{read_device, write_device, DEVICE};
 pub use outbox::{OutboxRecord, OUTBOXES};
-pub use session::{decode_state, encode_state, Rejected, StateRecord, StoredSession, SESSION};
+pub use session::{read_state, write_state, Rejected, SESSION};
 pub use value::Value;
 
 /// The version of every record: one that reads another is discarded, not guessed at.

@@ -3,11 +3,11 @@
 //! never overwrite each other's datapoints; another tab takes it over when it is orphaned
 //! (`delivery::orphaned_at`).
 
-use super::value::{array, optional, version, Value};
+use super::value::{version, Value};
 use super::VERSION;
-use crate::engine::{Millis, Uuid};
+use crate::engine::{Datapoint, Kind, Millis, Uuid};
 use crate::json;
-use crate::wire::{Event, EventData};
+use crate::wire::write_datapoint;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -21,8 +21,10 @@ pub struct OutboxRecord {
     pub seen: Millis,
     /// Its tab's page was left (pagehide).
     pub left: bool,
-    pub events: Vec<Event>,
+    pub events: Vec<Datapoint>,
 }
+
+const UNREADABLE: &str = "unreadable";
 
 /// How `"left":true` appears in the JSON that `to_json` writes.
 const LEFT: &[u8] = b"\"left\":true";
@@ -30,25 +32,31 @@ const LEFT: &[u8] = b"\"left\":true";
 impl OutboxRecord {
     /// The JSON of a record of ours with these fields (the events borrowed from the delivery
     /// machine, not copied into a record).
-    pub fn write(events: &[Event], seen: Millis, left: bool) -> String {
+    pub fn write(events: &[Datapoint], seen: Millis, left: bool) -> String {
         json::object(|o| {
             o.uint("v", VERSION.into()).uint("seen", seen).bool("left", left);
-            o.array("events", events, |item, e| item.object(|o| e.write(o)));
+            o.array("events", events, |item, dp| item.object(|o| write_datapoint(dp, o)));
         })
     }
 
-    /// Reads a record back; `None` unless it is a record of ours whose events all look like
-    /// datapoints.
-    pub fn read(value: &impl Value) -> Option<OutboxRecord> {
-        let record = OutboxRecord {
-            v: version(value)?,
-            seen: optional(value.get("seen"), |s| s.as_f64().filter(|s| *s >= 0.0).map(|s| s as u64))?.unwrap_or(0),
-            left: optional(value.get("left"), Value::as_bool)?.unwrap_or(false),
-            events: array(&value.get("events"), event)?,
-        };
-        let valid = record.v == VERSION
-            && record.events.iter().all(|e| matches!(e.name.as_str(), "ss" | "se") && Uuid::parse(&e.session_id).is_some());
-        valid.then_some(record)
+    /// Reads a record back, unless it is not a record of ours whose events are all datapoints.
+    pub fn read(value: &impl Value) -> Result<OutboxRecord, &'static str> {
+        let seen = value.get("seen");
+        let left = value.get("left");
+        let items = value.get("events");
+        let mut events = Vec::new();
+        for index in 0..items.length().ok_or(UNREADABLE)? {
+            events.push(event(&items.item(index)).ok_or(UNREADABLE)?);
+        }
+        if version(value) != Some(VERSION) {
+            return Err("not an outbox of this version");
+        }
+        Ok(OutboxRecord {
+            v: VERSION,
+            seen: if seen.is_absent() { Some(0) } else { seen.as_f64().filter(|s| *s >= 0.0).map(|s| s as u64) }.ok_or(UNREADABLE)?,
+            left: if left.is_absent() { Some(false) } else { left.as_bool() }.ok_or(UNREADABLE)?,
+            events,
+        })
     }
 
     /// Whether a write of `value` under `name` (a `storage` event) says a tab left datapoints
@@ -59,13 +67,19 @@ impl OutboxRecord {
     }
 }
 
-fn event(value: &impl Value) -> Option<Event> {
-    Some(Event {
-        name: value.get("name").as_string()?,
+fn event(value: &impl Value) -> Option<Datapoint> {
+    let d = value.get("data").get("d");
+    let user = value.get("user_id");
+    let kind = match value.get("name").as_string()?.as_str() {
+        "ss" => Kind::Start,
+        "se" => Kind::End { duration: millis(d.as_f64()?)? },
+        _ => return None,
+    };
+    Some(Datapoint {
+        kind,
         time: millis(value.get("time").as_f64()?)?,
-        session_id: value.get("session_id").as_string()?,
-        data: EventData { d: optional(value.get("data").get("d"), |d| millis(d.as_f64()?))? },
-        user_id: optional(value.get("user_id"), Value::as_string)?,
+        session_id: Uuid::parse(&value.get("session_id").as_string()?)?,
+        user_id: if user.is_absent() { None } else { Some(user.as_string()?) },
     })
 }
 

@@ -1,7 +1,9 @@
-//! The engine's state, shared by the tabs, stored under `appboy.<apiKey>.session`. What comes back
-//! from storage is checked here before the engine trusts it.
+//! The engine's state, shared by the tabs, stored under `appboy.<apiKey>.session`:
+//! `{"v":1,"user":…,"session":{"id","root","seq","prev","start","last","ended"}}` (`user` and
+//! `session` left out when there are none). What comes back from storage is checked here before
+//! the engine trusts it.
 
-use super::value::{array, optional, version, Value};
+use super::value::{version, Value};
 use super::VERSION;
 use crate::engine::{Millis, Session, State, Uuid, ANCESTORS};
 use crate::json;
@@ -10,29 +12,11 @@ use alloc::vec::Vec;
 
 pub const SESSION: &str = "session";
 
-#[derive(Clone, PartialEq, Debug)]
-pub struct StateRecord {
-    pub v: u32,
-    pub user: Option<String>,
-    pub session: Option<StoredSession>,
-}
-
-#[derive(Clone, PartialEq, Debug)]
-pub struct StoredSession {
-    pub id: String,
-    pub root: String,
-    pub seq: u32,
-    /// Ids of the sessions just before, the newest last.
-    pub prev: Vec<String>,
-    /// Unix ms; JSON numbers are doubles.
-    pub start: f64,
-    pub last: f64,
-    pub ended: bool,
-}
-
-/// Why a stored record was discarded.
+/// Why a stored state was discarded.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Rejected {
+    /// Not JSON of the record's shape.
+    Shape,
     Version,
     Id,
     Time,
@@ -41,6 +25,7 @@ pub enum Rejected {
 impl Rejected {
     pub fn reason(self) -> &'static str {
         match self {
+            Rejected::Shape => "unreadable",
             Rejected::Version => "unknown record version",
             Rejected::Id => "malformed session id",
             Rejected::Time => "impossible session times",
@@ -48,93 +33,63 @@ impl Rejected {
     }
 }
 
-impl StateRecord {
-    pub fn to_json(&self) -> String {
-        json::object(|o| {
-            o.uint("v", self.v.into()).opt_str("user", self.user.as_deref());
-            if let Some(s) = &self.session {
-                o.object("session", |o| {
-                    o.str("id", &s.id)
-                        .str("root", &s.root)
-                        .uint("seq", s.seq.into())
-                        .array("prev", &s.prev, |item, id| item.str(id))
-                        .uint("start", s.start as u64)
-                        .uint("last", s.last as u64)
-                        .bool("ended", s.ended);
-                });
-            }
-        })
-    }
-}
-
-impl StateRecord {
-    pub fn read(value: &impl Value) -> Option<StateRecord> {
-        Some(StateRecord {
-            v: version(value)?,
-            user: optional(value.get("user"), Value::as_string)?,
-            session: optional(value.get("session"), stored_session)?,
-        })
-    }
-}
-
-fn stored_session(value: &impl Value) -> Option<StoredSession> {
-    let number = |key| value.get(key).as_f64();
-    Some(StoredSession {
-        id: value.get("id").as_string()?,
-        root: value.get("root").as_string()?,
-        seq: number("seq").filter(|s| *s >= 0.0 && *s <= u32::MAX as f64)? as u32,
-        prev: optional(value.get("prev"), |p| array(p, Value::as_string))?.unwrap_or_default(),
-        start: number("start")?,
-        last: number("last")?,
-        ended: optional(value.get("ended"), Value::as_bool)?.unwrap_or(false),
+/// The state as it is stored.
+pub fn write_state(state: &State) -> String {
+    json::object(|o| {
+        o.uint("v", VERSION.into()).opt_str("user", state.user_id.as_deref());
+        if let Some(s) = &state.session {
+            o.object("session", |o| {
+                o.str("id", &s.id.to_hyphenated())
+                    .str("root", &s.root.to_hyphenated())
+                    .uint("seq", s.seq.into())
+                    .array("prev", &s.ancestors, |item, id| item.str(&id.to_hyphenated()))
+                    .uint("start", s.started_at)
+                    .uint("last", s.last_activity)
+                    .bool("ended", s.ended);
+            });
+        }
     })
 }
 
-pub fn encode_state(state: &State) -> StateRecord {
-    StateRecord {
-        v: VERSION,
-        user: state.user_id.clone(),
-        session: state.session.as_ref().map(|s| StoredSession {
-            id: s.id.to_hyphenated(),
-            root: s.root.to_hyphenated(),
-            seq: s.seq,
-            prev: s.ancestors.iter().map(Uuid::to_hyphenated).collect(),
-            start: s.started_at as f64,
-            last: s.last_activity as f64,
-            ended: s.ended,
-        }),
-    }
-}
-
-pub fn decode_state(record: StateRecord) -> Result<State, Rejected> {
-    if record.v != VERSION {
+/// The state back from storage, or why it cannot be trusted.
+pub fn read_state(value: &impl Value) -> Result<State, Rejected> {
+    if version(value).ok_or(Rejected::Shape)? != VERSION {
         return Err(Rejected::Version);
     }
-    let session = match record.session {
-        None => None,
-        Some(s) => {
-            let id = Uuid::parse(&s.id).ok_or(Rejected::Id)?;
-            let root = Uuid::parse(&s.root).ok_or(Rejected::Id)?;
-            if s.prev.len() > ANCESTORS {
-                return Err(Rejected::Id);
-            }
-            let mut ancestors = Vec::with_capacity(s.prev.len());
-            for p in &s.prev {
-                ancestors.push(Uuid::parse(p).ok_or(Rejected::Id)?);
-            }
-            let (started_at, last_activity) = (millis(s.start)?, millis(s.last)?);
-            if last_activity < started_at {
-                return Err(Rejected::Time);
-            }
-            Some(Session { id, root, seq: s.seq, ancestors, started_at, last_activity, ended: s.ended })
+    let user = value.get("user");
+    let user_id = if user.is_absent() { None } else { Some(user.as_string().ok_or(Rejected::Shape)?) };
+    let session = value.get("session");
+    let session = if session.is_absent() { None } else { Some(read_session(&session)?) };
+    Ok(State { session, user_id })
+}
+
+fn read_session(value: &impl Value) -> Result<Session, Rejected> {
+    let id = |v: &_| Uuid::parse(&Value::as_string(v).ok_or(Rejected::Shape)?).ok_or(Rejected::Id);
+    let seq = value.get("seq").as_f64().filter(|s| *s >= 0.0 && *s <= u32::MAX as f64).ok_or(Rejected::Shape)? as u32;
+    let prev = value.get("prev");
+    let mut ancestors = Vec::new();
+    if !prev.is_absent() {
+        let count = prev.length().ok_or(Rejected::Shape)?;
+        if count as usize > ANCESTORS {
+            return Err(Rejected::Id);
         }
-    };
-    Ok(State { session, user_id: record.user })
+        for index in 0..count {
+            ancestors.push(id(&prev.item(index))?);
+        }
+    }
+    let ended = value.get("ended");
+    let ended = if ended.is_absent() { false } else { ended.as_bool().ok_or(Rejected::Shape)? };
+    let (started_at, last_activity) = (millis(value.get("start").as_f64())?, millis(value.get("last").as_f64())?);
+    if last_activity < started_at {
+        return Err(Rejected::Time);
+    }
+    Ok(Session { id: id(&value.get("id"))?, root: id(&value.get("root"))?, seq, ancestors, started_at, last_activity, ended })
 }
 
 /// A time from storage: a whole, non-negative number of ms that a double holds exactly.
-fn millis(value: f64) -> Result<Millis, Rejected> {
+fn millis(value: Option<f64>) -> Result<Millis, Rejected> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    let value = value.ok_or(Rejected::Shape)?;
     if value.is_finite() && (0.0..=MAX_SAFE).contains(&value) && value == (value as Millis) as f64 {
         Ok(value as Millis)
     } else {

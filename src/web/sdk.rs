@@ -11,9 +11,9 @@ use super::timers::TimerId;
 use super::tracker::Tracker;
 use super::{browser, clock, device, random};
 use crate::delivery::Input as Delivery;
-use crate::engine::{Input, Millis, Uuid};
+use crate::engine::{Input, Millis, Output};
 use crate::stored::{OutboxRecord, DEVICE, SESSION};
-use crate::wire::{self, Event, Sender};
+use crate::wire::{self, Sender};
 use alloc::string::String;
 use wasm_bindgen::JsValue;
 
@@ -92,14 +92,14 @@ impl Sdk {
     /// Hands an input to the engine; its datapoints go to the outbox before its state is stored.
     fn feed(&mut self, input: Input) {
         let now = clock::now();
-        let out = self.tracker.engine.handle(now, input);
-        if !out.datapoints.is_empty() {
-            self.deliver(Delivery::Queue(out.datapoints.iter().map(Event::from).collect()));
+        let Output { datapoints, persist, timer, rival } = self.tracker.engine.handle(now, input);
+        if !datapoints.is_empty() {
+            self.deliver(Delivery::Queue(datapoints));
         }
-        if !out.rival.is_empty() {
-            self.deliver(Delivery::Withdraw(out.rival.iter().map(Uuid::to_hyphenated).collect()));
+        if !rival.is_empty() {
+            self.deliver(Delivery::Withdraw(rival));
         }
-        self.tracker.settle(&self.store, now, &out);
+        self.tracker.settle(&self.store, now, persist, timer);
     }
 
     /// Takes in what storage holds now (another tab may have moved on).

@@ -62,15 +62,15 @@ impl Storage {
         browser::storage_remove(&self.key(name));
     }
 
-    /// Reads a record (with the `read` of its type in `crate::stored`); one that is not valid
-    /// JSON of the expected shape is logged, removed and taken as absent.
-    pub fn load<T>(&self, name: &str, read: fn(&JsValue) -> Option<T>) -> Option<T> {
-        let text = self.get(name)?;
-        let value = parse(&text, read);
-        if value.is_none() {
-            self.discard(name, "unreadable");
-        }
-        value
+    /// Reads a stored record (with its `read` in `crate::stored`).
+    pub fn load<T>(&self, name: &str, read: fn(&JsValue) -> Result<T, &'static str>) -> Option<T> {
+        self.trust(name, &self.get(name)?, read)
+    }
+
+    /// A record of `name` from its JSON text (stored, or in another tab's `storage` event); one
+    /// that cannot be trusted is logged, removed and taken as absent.
+    pub fn trust<T>(&self, name: &str, text: &str, read: fn(&JsValue) -> Result<T, &'static str>) -> Option<T> {
+        read(&browser::parse(text)).map_err(|why| self.discard(name, why)).ok()
     }
 
     /// Drops a stored value that cannot be trusted, saying why.
@@ -78,11 +78,6 @@ impl Storage {
         log::say_with(Message::Discarding, name, why);
         self.remove(name);
     }
-}
-
-/// JSON text to a record, through the browser's parser.
-pub fn parse<T>(text: &str, read: fn(&JsValue) -> Option<T>) -> Option<T> {
-    read(&browser::parse(text))
 }
 
 /// What `JSON.parse` gives, read without trusting it (`browser::field` catches getters that throw).

@@ -1,10 +1,11 @@
 //! The engine in the browser (docs/design.md section 1): its state read from storage and written
 //! back, and the timer of the open session's expiry.
 
-use super::storage::{self, Storage};
+use super::storage::Storage;
 use super::timers::{Timer, TimerId};
-use crate::engine::{Engine, Input, Millis, Output};
-use crate::stored::{decode_state, encode_state, StateRecord, SESSION};
+use crate::engine::{Engine, Input, Millis};
+use crate::stored::{read_state, write_state, SESSION};
+use wasm_bindgen::JsValue;
 
 pub struct Tracker {
     pub engine: Engine,
@@ -21,13 +22,13 @@ impl Tracker {
         self.timer = None;
     }
 
-    /// Persists the state and arms the timer, as the engine's answer `out` says (once its
-    /// datapoints are in the outbox: a datapoint is stored before the state that follows from it).
-    pub fn settle(&mut self, store: &Storage, now: Millis, out: &Output) {
-        if out.persist {
-            store.set(SESSION, &encode_state(self.engine.state()).to_json());
+    /// Persists the state and arms the timer, as the engine's `Output` says (once its datapoints
+    /// are in the outbox: a datapoint is stored before the state that follows from it).
+    pub fn settle(&mut self, store: &Storage, now: Millis, persist: bool, timer: Option<Millis>) {
+        if persist {
+            store.set(SESSION, &write_state(self.engine.state()));
         }
-        match out.timer {
+        match timer {
             None => self.timer = None,
             // A timer that fires early is harmless (the engine asks again), so an armed one
             // is kept rather than re-armed on every activity.
@@ -38,27 +39,20 @@ impl Tracker {
 
     /// The state storage holds now (another tab may have moved on), as an input.
     pub fn stored(store: &Storage) -> Option<Input<'static>> {
-        let record = store.load(SESSION, StateRecord::read)?;
-        Tracker::trusted(store, record)
+        store.load(SESSION, read).map(Input::Restore)
     }
 
     /// The state another tab wrote (a `storage` event), as an input.
     pub fn written(store: &Storage, text: &str) -> Option<Input<'static>> {
-        Tracker::trusted(store, storage::parse(text, StateRecord::read)?)
-    }
-
-    fn trusted(store: &Storage, record: StateRecord) -> Option<Input<'static>> {
-        match decode_state(record) {
-            Ok(state) => Some(Input::Restore(state)),
-            Err(why) => {
-                store.discard(SESSION, why.reason());
-                None
-            }
-        }
+        store.trust(SESSION, text, read).map(Input::Restore)
     }
 
     /// Forgets the state (`wipeData`): a new engine, no timer.
     pub fn reset(&mut self, seed: [u8; 16]) {
         *self = Tracker::new(self.engine.timeout(), seed);
     }
+}
+
+fn read(value: &JsValue) -> Result<crate::engine::State, &'static str> {
+    read_state(value).map_err(|why| why.reason())
 }
