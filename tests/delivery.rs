@@ -1,19 +1,14 @@
 //! The delivery policy of docs/design.md section 5, with explicit time.
 #![cfg(not(target_arch = "wasm32"))] // proptest runs natively
 
+mod support;
+
 use appboy_wasm::delivery::*;
-use appboy_wasm::engine::Millis;
-use appboy_wasm::wire::{Event, EventData};
+use appboy_wasm::engine::{Datapoint, Millis};
 use proptest::prelude::*;
 
-fn event(name: &str, n: usize) -> Event {
-    Event {
-        name: name.into(),
-        time: 1_767_225_600_000 + n as u64,
-        session_id: format!("{n:08}-0000-4000-8000-000000000000"),
-        data: EventData::default(),
-        user_id: None,
-    }
+fn event(name: &str, n: usize) -> Datapoint {
+    support::datapoint(name, n, 1_767_225_600_000)
 }
 
 #[test]
@@ -72,7 +67,7 @@ fn a_full_outbox_drops_the_oldest() {
     assert_eq!(events[0], event("ss", 10));
     // By bytes too: long user ids fill it sooner.
     let mut big = Vec::new();
-    let long = |n| Event { user_id: Some("u".repeat(900)), ..event("ss", n) };
+    let long = |n| Datapoint { user_id: Some("u".repeat(900)), ..event("ss", n) };
     let dropped = add(&mut big, (0..400).map(long));
     assert!(dropped > 0 && big.len() < 400);
     assert_eq!(big.last(), Some(&long(399)), "the newest are kept");
@@ -81,11 +76,11 @@ fn a_full_outbox_drops_the_oldest() {
 #[test]
 fn a_batch_fits_a_beacon() {
     assert_eq!(batch_len(&[]), 0);
-    let events: Vec<Event> = (0..500).map(|n| event("ss", n)).collect();
+    let events: Vec<Datapoint> = (0..500).map(|n| event("ss", n)).collect();
     assert_eq!(batch_len(&events), MAX_BATCH_EVENTS);
-    let long: Vec<Event> = (0..100).map(|n| Event { user_id: Some("u".repeat(990)), ..event("ss", n) }).collect();
+    let long: Vec<Datapoint> = (0..100).map(|n| Datapoint { user_id: Some("u".repeat(990)), ..event("ss", n) }).collect();
     let n = batch_len(&long);
-    let bytes: usize = long[..n].iter().map(|e| appboy_wasm::json::object(|o| e.write(o)).len() + 1).sum();
+    let bytes: usize = long[..n].iter().map(|e| appboy_wasm::json::object(|o| appboy_wasm::wire::write_datapoint(e, o)).len() + 1).sum();
     assert!(n < 100 && bytes <= MAX_BATCH_BYTES, "{n} events, {bytes} bytes");
 }
 
@@ -104,9 +99,9 @@ proptest! {
         let mut events = Vec::new();
         add(&mut events, adds.iter().map(|&n| event("ss", n)));
         let before = events.clone();
-        let gone: Vec<Event> = removes.iter().map(|&n| event("ss", n)).collect();
+        let gone: Vec<Datapoint> = removes.iter().map(|&n| event("ss", n)).collect();
         remove(&mut events, &gone);
-        let expected: Vec<Event> = before.into_iter().filter(|e| !removes.iter().any(|&n| *e == event("ss", n))).collect();
+        let expected: Vec<Datapoint> = before.into_iter().filter(|e| !removes.iter().any(|&n| *e == event("ss", n))).collect();
         prop_assert_eq!(events, expected);
     }
 }

@@ -1,29 +1,24 @@
 //! The delivery machine's contract (docs/design.md section 5), input by input. The seeded
 //! simulation (tests/simulation.rs) drives it through faults; these pin down each rule.
 
+mod support;
+
 use appboy_wasm::delivery::*;
-use appboy_wasm::engine::Millis;
+use appboy_wasm::engine::{Datapoint, Millis};
 use appboy_wasm::stored::{OutboxRecord, VERSION};
-use appboy_wasm::wire::{Event, EventData};
 
 const T: Millis = 1_767_225_600_000;
 const INTERVAL: Millis = 10_000;
 
-fn event(name: &str, n: usize) -> Event {
-    Event {
-        name: name.into(),
-        time: T + n as u64,
-        session_id: format!("{n:08}-0000-4000-8000-000000000000"),
-        data: EventData::default(),
-        user_id: None,
-    }
+fn event(name: &str, n: usize) -> Datapoint {
+    support::datapoint(name, n, T)
 }
 
 fn machine() -> Delivery {
     Delivery::new("outbox.mine".into(), INTERVAL, 7)
 }
 
-fn fetched(step: &Step) -> (u32, Vec<Event>) {
+fn fetched(step: &Step) -> (u32, Vec<Datapoint>) {
     match &step.send {
         Some(Send::Fetch { request, events }) => (*request, events.clone()),
         other => panic!("expected a fetch, got {other:?}"),

@@ -2,8 +2,10 @@
 //! `PROPTEST_CASES` sets the number of cases (scripts/test.sh runs 10,000).
 #![cfg(not(target_arch = "wasm32"))] // proptest runs natively
 
+mod support;
+
 use appboy_wasm::engine::*;
-use appboy_wasm::stored::{decode_state, encode_state};
+use appboy_wasm::stored::{read_state, write_state};
 use proptest::prelude::*;
 use std::collections::{HashMap, VecDeque};
 
@@ -135,7 +137,7 @@ proptest! {
         for (dt, step) in steps {
             now += dt as Millis;
             let _ = engine.handle(now, step.input());
-            let back = decode_state(encode_state(engine.state()));
+            let back = read_state(&support::Json::parse(&write_state(engine.state())));
             prop_assert_eq!(back.as_ref(), Ok(engine.state()));
         }
     }

@@ -16,9 +16,8 @@
 mod support;
 
 use appboy_wasm::delivery::{self, Answer, Delivery, Send, Theirs};
-use appboy_wasm::engine::{Engine, Input, Millis, Uuid};
-use appboy_wasm::stored::{decode_state, encode_state, OutboxRecord, StateRecord, OUTBOXES, SESSION};
-use appboy_wasm::wire::Event;
+use appboy_wasm::engine::{Datapoint, Engine, Input, Kind, Millis, Uuid};
+use appboy_wasm::stored::{read_state, write_state, OutboxRecord, OUTBOXES, SESSION};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use support::Json;
 
@@ -91,7 +90,7 @@ enum Happening {
     FlushTimer(usize, u64),
     Answer(usize, Answer),
     /// A request reaches the endpoint.
-    Arrive(Vec<Event>),
+    Arrive(Vec<Datapoint>),
     /// Another tab wrote `key` (`None`: removed it).
     StorageEvent(usize, String, Option<String>),
 }
@@ -140,30 +139,37 @@ struct World {
     seq: u64,
     faulty: bool,
     /// Every datapoint written to an outbox, by (name, session id): each version of it.
-    recorded: HashMap<(String, String), Vec<Event>>,
+    recorded: HashMap<Key, Vec<Datapoint>>,
     /// What the endpoint keeps: the first of each datapoint.
-    endpoint: HashMap<(String, String), Event>,
+    endpoint: HashMap<Key, Datapoint>,
     received: usize,
     dropped: usize,
     refused_count: usize,
     aborted: usize,
     /// Sessions that lost to a rival, and when each tab that started them learned it.
-    rivals: HashMap<String, Vec<Millis>>,
+    rivals: HashMap<Uuid, Vec<Millis>>,
     /// When the start of each session first left the tab that recorded it: in a request or a
     /// beacon, or in an outbox left behind or taken over.
-    left_tab: HashMap<String, Millis>,
+    left_tab: HashMap<Uuid, Millis>,
     /// Rivals that the tab that started them took back before they left it.
-    withdrawn: HashSet<String>,
+    withdrawn: HashSet<Uuid>,
     /// The activity each tab's engine held for each session: (when, in true time; the session's
     /// last activity then).
     activity: HashMap<Uuid, Vec<(Millis, Millis)>>,
     /// When each version of an end was first recorded, in true time.
-    ended_at: HashMap<Event, Millis>,
+    ended_at: HashMap<Datapoint, Millis>,
     trace: Vec<String>,
 }
 
-fn key(e: &Event) -> (String, String) {
-    (e.name.clone(), e.session_id.clone())
+/// What identifies a datapoint at the endpoint: its name and its session.
+type Key = (&'static str, Uuid);
+
+fn key(dp: &Datapoint) -> Key {
+    (dp.name(), dp.session_id)
+}
+
+fn short(id: &Uuid) -> String {
+    id.to_hyphenated()[..8].to_string()
 }
 
 impl World {
@@ -247,8 +253,8 @@ impl World {
         let mut theirs = Vec::new();
         for name in names {
             match OutboxRecord::read(&Json::parse(self.read(&name).unwrap())) {
-                Some(record) => theirs.push(Theirs { name, record }),
-                None => panic!("an outbox the SDK wrote does not read back: {name}"),
+                Ok(record) => theirs.push(Theirs { name, record }),
+                Err(why) => panic!("an outbox the SDK wrote does not read back: {name}: {why}"),
             }
         }
         theirs
@@ -270,33 +276,33 @@ impl World {
             self.activity.entry(id).or_default().push((self.t, last));
         }
         if !out.datapoints.is_empty() {
-            let events: Vec<Event> = out.datapoints.iter().map(Event::from).collect();
+            let events = out.datapoints;
             for e in &events {
                 self.ended_at.entry(e.clone()).or_insert(self.t);
                 self.recorded.entry(key(e)).or_default().push(e.clone());
             }
             self.note(format!(
                 "tab {tab} records {}",
-                events.iter().map(|e| format!("{} {}@{}", e.name, &e.session_id[..8], e.time)).collect::<Vec<_>>().join(", ")
+                events.iter().map(|e| format!("{} {}@{}", e.name(), short(&e.session_id), e.time)).collect::<Vec<_>>().join(", ")
             ));
             self.deliver(tab, delivery::Input::Queue(events));
         }
         if !out.rival.is_empty() {
-            let ids: Vec<String> = out.rival.iter().map(Uuid::to_hyphenated).collect();
-            self.note(format!("tab {tab} lost sessions {} to a rival", ids.iter().map(|id| &id[..8]).collect::<Vec<_>>().join(", ")));
+            let ids = out.rival;
+            self.note(format!("tab {tab} lost sessions {} to a rival", ids.iter().map(short).collect::<Vec<_>>().join(", ")));
             let before = self.starts_in_outbox(tab);
             self.deliver(tab, delivery::Input::Withdraw(ids.clone()));
             let after = self.starts_in_outbox(tab);
             for id in ids {
                 if before.contains(&id) && !after.contains(&id) {
-                    self.note(format!("tab {tab} withdraws session {}", &id[..8]));
-                    self.withdrawn.insert(id.clone());
+                    self.note(format!("tab {tab} withdraws session {}", short(&id)));
+                    self.withdrawn.insert(id);
                 }
                 self.rivals.entry(id).or_default().push(self.t);
             }
         }
         if out.persist {
-            let text = encode_state(self.tabs[tab].engine.state()).to_json();
+            let text = write_state(self.tabs[tab].engine.state());
             self.write(tab, SESSION, Some(text));
         }
         self.arm(tab, false, out.timer, now);
@@ -326,8 +332,7 @@ impl World {
     }
 
     fn restore_from(&mut self, tab: usize, text: &str) {
-        let record = StateRecord::read(&Json::parse(text)).expect("the session record reads back");
-        let state = decode_state(record).expect("the session record is valid");
+        let state = read_state(&Json::parse(text)).expect("the session record reads back");
         self.feed(tab, Input::Restore(state));
     }
 
@@ -340,9 +345,9 @@ impl World {
     // The delivery adapter (web/courier.rs).
 
     /// The sessions whose start waits in the tab's outbox.
-    fn starts_in_outbox(&self, tab: usize) -> HashSet<String> {
-        let record = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)));
-        record.map_or_else(HashSet::new, |r| r.events.into_iter().filter(|e| e.name == "ss").map(|e| e.session_id).collect())
+    fn starts_in_outbox(&self, tab: usize) -> HashSet<Uuid> {
+        let record = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)).ok());
+        record.map_or_else(HashSet::new, |r| r.events.iter().filter(|e| e.is_start()).map(|e| e.session_id).collect())
     }
 
     fn deliver(&mut self, tab: usize, input: delivery::Input) {
@@ -360,7 +365,7 @@ impl World {
             self.write(tab, &name, text);
         }
         for other in &step.remove {
-            if let Some(record) = self.read(other).and_then(|text| OutboxRecord::read(&Json::parse(text))) {
+            if let Some(record) = self.read(other).and_then(|text| OutboxRecord::read(&Json::parse(text)).ok()) {
                 self.starts_leave(&record.events);
             }
         }
@@ -402,20 +407,20 @@ impl World {
 
     /// A session that lost to a rival after its start had left the tab: nothing could take it
     /// back, so it may overlap the winner.
-    fn unavoidable_rival(&self, id: &str) -> bool {
+    fn unavoidable_rival(&self, id: &Uuid) -> bool {
         match (self.rivals.get(id), self.left_tab.get(id)) {
             (Some(learned), Some(left)) => learned.iter().any(|t| t >= left),
             _ => false,
         }
     }
 
-    fn starts_leave(&mut self, events: &[Event]) {
-        for e in events.iter().filter(|e| e.name == "ss") {
-            self.left_tab.entry(e.session_id.clone()).or_insert(self.t);
+    fn starts_leave(&mut self, events: &[Datapoint]) {
+        for e in events.iter().filter(|e| e.is_start()) {
+            self.left_tab.entry(e.session_id).or_insert(self.t);
         }
     }
 
-    fn fetch(&mut self, tab: usize, request: u32, events: Vec<Event>) {
+    fn fetch(&mut self, tab: usize, request: u32, events: Vec<Datapoint>) {
         self.tabs[tab].in_flight = Some(request);
         let fate = if !self.faulty {
             Fate::Ok
@@ -507,7 +512,7 @@ impl World {
     fn leave(&mut self, tab: usize, close: bool) {
         self.note(format!("tab {tab} {}", if close { "closes" } else { "goes into the back/forward cache" }));
         self.feed(tab, Input::Hidden);
-        if let Some(record) = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text))) {
+        if let Some(record) = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)).ok()) {
             self.starts_leave(&record.events);
         }
         self.deliver(tab, delivery::Input::Left);
@@ -711,12 +716,12 @@ impl World {
         // A session that lost to a rival before its start left its tab was taken back whole.
         for id in self.rivals.keys().filter(|id| !self.unavoidable_rival(id)) {
             for name in ["ss", "se"] {
-                if let Some(e) = self.endpoint.get(&(name.to_string(), id.clone())) {
+                if let Some(e) = self.endpoint.get(&(name, *id)) {
                     return Err(format!("{e:?} arrived, of a session that lost to a rival before it left its tab"));
                 }
             }
         }
-        let withdrawn = |k: &(String, String)| self.withdrawn.contains(&k.1);
+        let withdrawn = |k: &Key| self.withdrawn.contains(&k.1);
         let missing: Vec<_> = self.recorded.keys().filter(|k| !self.endpoint.contains_key(*k) && !withdrawn(k)).collect();
         let counted = self.dropped + self.refused_count;
         if missing.len() > counted {
@@ -734,10 +739,10 @@ impl World {
             }
         }
         // The session rule at the endpoint.
-        let mut sessions: BTreeMap<&str, (Option<&Event>, Option<&Event>)> = BTreeMap::new();
+        let mut sessions: BTreeMap<Uuid, (Option<&Datapoint>, Option<&Datapoint>)> = BTreeMap::new();
         for ((name, id), e) in &self.endpoint {
-            let entry = sessions.entry(id.as_str()).or_default();
-            if name == "ss" {
+            let entry = sessions.entry(*id).or_default();
+            if *name == "ss" {
                 entry.0 = Some(e)
             } else {
                 entry.1 = Some(e)
@@ -752,26 +757,26 @@ impl World {
                 if self.dropped + self.refused_count > 0 {
                     continue;
                 }
-                return Err(format!("session {id} has an se and no ss"));
+                return Err(format!("session {} has an se and no ss", id.to_hyphenated()));
             };
             let end = match se {
                 Some(se) => {
-                    let d = se.data.d.ok_or_else(|| format!("session {id}: se without a duration"))?;
+                    let Kind::End { duration: d } = se.kind else { unreachable!("an se is an end") };
                     if se.time + slack < ss.time {
-                        return Err(format!("session {id}: ss at {}, se at {} lasting {d}", ss.time, se.time));
+                        return Err(format!("session {}: ss at {}, se at {} lasting {d}", id.to_hyphenated(), ss.time, se.time));
                     }
                     // Dated at the session's last activity, wherever it happened: no earlier
                     // than any activity every tab could know of when the end was recorded (what a
                     // storage event had had the time to carry), and no later than any activity at
                     // all. (With clocks that differ, whether activity near the timeout came
                     // before or after it depends on whose clock: there is no one answer.)
-                    let log = &self.activity[&Uuid::parse(id).unwrap()];
+                    let log = &self.activity[id];
                     let ended = self.ended_at[*se];
                     let known = log.iter().filter(|(t, _)| t + STORAGE_LATENCY <= ended).map(|(_, last)| *last).max().unwrap_or(0);
                     let latest = log.iter().map(|(_, last)| *last).max().unwrap_or(0);
                     let dated = known <= se.time && se.time <= latest;
                     if !self.cfg.skew && !dated && !self.unavoidable_rival(id) {
-                        return Err(format!("session {id}: se dated {} but activity known at {known}", se.time));
+                        return Err(format!("session {}: se dated {} but activity known at {known}", id.to_hyphenated(), se.time));
                     }
                     se.time
                 }
@@ -779,14 +784,17 @@ impl World {
             };
             // Its start as the endpoint can know it: the earlier of its start and its end less
             // its duration (tabs that began one session together each sent their own start).
-            let start = se.map_or(ss.time, |se| ss.time.min(se.time - se.data.d.unwrap_or(0).min(se.time)));
+            let start = se.map_or(ss.time, |se| match se.kind {
+                Kind::End { duration } => ss.time.min(se.time.saturating_sub(duration)),
+                Kind::Start => ss.time,
+            });
             spans.push((start, end, *id));
         }
         spans.sort();
         for pair in spans.windows(2) {
             let ((_, end, a), (start, _, b)) = (pair[0], pair[1]);
-            if end > start + slack && !self.unavoidable_rival(a) && !self.unavoidable_rival(b) {
-                return Err(format!("sessions {a} (to {end}) and {b} (from {start}) overlap"));
+            if end > start + slack && !self.unavoidable_rival(&a) && !self.unavoidable_rival(&b) {
+                return Err(format!("sessions {} (to {end}) and {} (from {start}) overlap", a.to_hyphenated(), b.to_hyphenated()));
             }
         }
         // Nothing is left waiting.

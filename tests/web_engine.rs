@@ -1,8 +1,9 @@
 //! The engine driven through the browser's clock, crypto and localStorage, in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
+use appboy_wasm::engine::State;
 use appboy_wasm::engine::{Engine, Input, Kind};
-use appboy_wasm::stored::{decode_state, encode_state, StateRecord};
+use appboy_wasm::stored::{read_state, write_state};
 use appboy_wasm::web::{clock, random, storage::Storage};
 use wasm_bindgen_test::*;
 
@@ -33,15 +34,15 @@ fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
     let out = page1.handle(t, Input::Open);
     assert_eq!(out.datapoints[0].kind, Kind::Start);
     assert!(out.persist);
-    store.set("session", &encode_state(page1.state()).to_json());
+    store.set("session", &write_state(page1.state()));
 
     let raw = local().get_item("appboy.key-a.session").unwrap().expect("namespaced key written");
     assert!(raw.starts_with("{\"v\":1,"), "{raw}");
 
     // The next page load, 10 s later: same session, no datapoint.
     let mut page2 = Engine::new(60_000, random::bytes());
-    let record = store.load("session", StateRecord::read).unwrap();
-    let _ = page2.handle(t, Input::Restore(decode_state(record).unwrap()));
+    let state = store.load("session", read).unwrap();
+    let _ = page2.handle(t, Input::Restore(state));
     assert!(page2.handle(t + 10_000, Input::Open).datapoints.is_empty());
     assert_eq!(page2.session().map(|s| s.id), page1.session().map(|s| s.id));
 
@@ -55,7 +56,7 @@ fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
 fn a_corrupt_stored_value_is_discarded() {
     local().set_item("appboy.key-b.session", "{not json").unwrap();
     let store = Storage::open("key-b");
-    assert!(store.load("session", StateRecord::read).is_none());
+    assert!(store.load("session", read).is_none());
     assert_eq!(local().get_item("appboy.key-b.session").unwrap(), None);
 }
 
@@ -67,4 +68,8 @@ fn keys_of_other_api_keys_are_left_alone() {
     assert_eq!(local().get_item("appboy.other.session").unwrap().as_deref(), Some("x"));
     assert_eq!(store.name_of("appboy.key-c.session"), Some("session"));
     assert_eq!(store.name_of("appboy.other.session"), None);
+}
+
+fn read(value: &wasm_bindgen::JsValue) -> Result<State, &'static str> {
+    read_state(value).map_err(|why| why.reason())
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 const ID: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 
 fn event_json(dp: &Datapoint) -> Value {
-    serde_json::from_str(&json::object(|o| Event::from(dp).write(o))).unwrap()
+    serde_json::from_str(&json::object(|o| write_datapoint(dp, o))).unwrap()
 }
 
 #[test]
@@ -31,7 +31,7 @@ fn a_start_has_empty_data_and_no_user_when_none_is_set() {
 #[test]
 fn the_batch_has_the_braze_fields() {
     let dp = Datapoint { kind: Kind::Start, time: 1_767_227_460_456, session_id: Uuid::parse(ID).unwrap(), user_id: Some("u\"1".into()) };
-    let events = [Event::from(&dp)];
+    let events = [dp.clone()];
     let sender = Sender { api_key: "K", device_id: ID, user_id: Some("u\"1") };
     let batch = Batch { sender: &sender, time: 1_767_227_461_500, events: &events };
     let body: Value = serde_json::from_str(&batch.to_json()).unwrap();
@@ -44,7 +44,7 @@ fn the_batch_has_the_braze_fields() {
     let body = Batch { sender: &anonymous, events: &events, ..batch }.to_json();
     assert!(serde_json::from_str::<Value>(&body).unwrap().get("user_id").is_none());
     // Datapoints of another user, or none, in the batch: it names no user.
-    let before = Event::from(&Datapoint { user_id: None, ..dp });
+    let before = Datapoint { user_id: None, ..dp };
     let body = Batch { events: &[before, events[0].clone()], ..batch }.to_json();
     assert!(serde_json::from_str::<Value>(&body).unwrap().get("user_id").is_none());
 }

@@ -1,4 +1,17 @@
-//! What the native tests share.
+//! What the native tests share. (Each test crate uses part of it.)
+#![allow(dead_code)]
+
+use appboy_wasm::engine::{Datapoint, Kind, Millis, Uuid};
+
+/// Datapoint `n` of a test: an `ss` (or an `se` lasting 0) of session `n`, at `t0 + n`.
+pub fn datapoint(name: &str, n: usize, t0: Millis) -> Datapoint {
+    Datapoint {
+        kind: if name == "ss" { Kind::Start } else { Kind::End { duration: 0 } },
+        time: t0 + n as u64,
+        session_id: Uuid::parse(&format!("{n:08}-0000-4000-8000-000000000000")).unwrap(),
+        user_id: None,
+    }
+}
 
 /// A value parsed by serde_json, read by the records as the SDK reads the browser's `JSON.parse`.
 pub struct Json(pub serde_json::Value);
