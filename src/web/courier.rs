@@ -91,12 +91,16 @@ impl Courier {
         }
     }
 
-    /// The outboxes in storage (none when it lives in memory: there are no other tabs' to see);
-    /// one that cannot be read is discarded.
+    /// The other tabs' outboxes in storage (none when it lives in memory: there are no other
+    /// tabs' to see); one that cannot be read is discarded. This tab's own, the largest, is not
+    /// parsed again: the machine holds it.
     fn theirs(&self, store: &Storage) -> Vec<Theirs> {
         let mut theirs = Vec::new();
         if !store.is_degraded() {
             for name in store.names(OUTBOXES) {
+                if name == self.machine.name() {
+                    continue;
+                }
                 if let Some(record) = store.load(&name, OutboxRecord::read) {
                     theirs.push(Theirs { name, record });
                 }
