@@ -1,6 +1,8 @@
 // The App Usage dashboard: per user and per device, the Sessions count, total and median
 // duration (from the collector's /api/v3/usage), and a timeline with one bar per session
 // (from /api/v3/sessions), open sessions drawn up to now and marked.
+import { read as json, setToken, token, Unauthorized } from '/www/token.js';
+
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const picker = $('key');
@@ -9,11 +11,17 @@ const seconds = (s) => (s == null ? '–' : s < 90 ? `${Math.round(s)} s` : s < 
 const short = (id) => (id == null ? 'anonymous' : id.length > 20 ? `${id.slice(0, 8)}…` : id);
 const clock = (t) => new Date(t * 1000).toLocaleTimeString();
 
-async function json(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
+function askForToken() {
+  if (token() !== null) $('token-note').textContent = 'That token was refused; try again.';
+  $('token-form').hidden = false;
+  $('timeline').textContent = 'Reading needs the admin token.';
 }
+$('token-form').onsubmit = (event) => {
+  event.preventDefault();
+  setToken($('token').value.trim());
+  $('token').value = '';
+  refresh();
+};
 
 function fillTable(table, rows, idField) {
   table.tBodies[0].replaceChildren(...rows.map((row) => {
@@ -71,8 +79,10 @@ function drawTimeline(sessions, field) {
 }
 
 async function refresh() {
+  if (token() === null) return askForToken();
   try {
     const keys = await json('/api/v3/keys');
+    $('token-form').hidden = true;
     const chosen = picker.value || new URLSearchParams(location.search).get('api_key') || (keys.includes('demo-api-key') ? 'demo-api-key' : keys[0]);
     picker.replaceChildren(...keys.map((k) => Object.assign(document.createElement('option'), { value: k, textContent: k, selected: k === chosen })));
     if (!chosen) return;
@@ -82,6 +92,7 @@ async function refresh() {
     fillTable($('devices'), usage.devices, 'device_id');
     drawTimeline(sessions, $('group').value);
   } catch (error) {
+    if (error instanceof Unauthorized) return askForToken();
     $('timeline').textContent = `The collector is not answering (${error.message}).`;
   }
 }

@@ -1,6 +1,7 @@
 // The demo pages' panel: the SDK used as a page would, plus a view of what it is doing (the live
 // session, the datapoints waiting in localStorage and the ones the collector has).
 import { appboy } from '/pkg/appboy_wasm.js';
+import { read, token } from '/www/token.js';
 
 export const API_KEY = 'demo-api-key';
 
@@ -67,10 +68,10 @@ function queued() {
   return events;
 }
 
+// What the collector stored for this device: a read, which needs the collector's admin token.
 async function acknowledged() {
-  const device = appboy.getDeviceId();
-  const response = await fetch(`/api/v3/sessions?api_key=${API_KEY}&device_id=${device}`);
-  return response.ok ? response.json() : [];
+  if (token() === null) return null;
+  return read(`/api/v3/sessions?api_key=${API_KEY}&device_id=${appboy.getDeviceId()}`);
 }
 
 function render(list, items) {
@@ -87,6 +88,7 @@ async function refresh() {
   render($('queued'), waiting.length ? waiting.map((e) => `${e.name} ${e.session_id.slice(0, 8)} at ${time(e.time * 1000)}`) : ['nothing waiting']);
   try {
     const sessions = await acknowledged();
+    if (sessions === null) return render($('acked'), ['shown with the admin token: open this page with the link scripts/demo.sh prints']);
     render($('acked'), sessions.length ? sessions.map((s) => `${s.session_id.slice(0, 8)}  ${s.start ? time(s.start * 1000) : '?'} → ${s.open ? 'open' : time(s.end * 1000)}${s.duration != null ? ` (${Math.round(s.duration)} s)` : ''}`) : ['none yet']);
   } catch {
     render($('acked'), ['the collector is not answering']);

@@ -1,13 +1,18 @@
-//! The command line, parsed by hand: four options are not worth a dependency.
+//! The command line, parsed by hand: a handful of options are not worth a dependency.
 
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
 usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
-  --port N      port on 127.0.0.1 (default 8080; 0: any free port)
-  --db FILE     SQLite database, created if missing (default collector.db)
-  --api-key K   accept only this API key; repeatable (default: any non-empty key)
-  --root DIR    directory served as static files (default: the current directory)
+                 [--admin-token T | --admin-token-file F]
+  --port N              port on 127.0.0.1 (default 8080; 0: any free port)
+  --db FILE             SQLite database, created if missing (default collector.db)
+  --api-key K           accept only this API key; repeatable (default: any non-empty key)
+  --root DIR            directory served as static files (default: the current directory)
+  --admin-token T       the secret every read needs, as `Authorization: Bearer T`
+  --admin-token-file F  the same, read from a file (its first line)
+  The token may also come from the COLLECTOR_ADMIN_TOKEN environment variable. Without one,
+  the data endpoint works and every read is refused. The token is never logged.
 ";
 
 pub struct Args {
@@ -16,6 +21,8 @@ pub struct Args {
     /// Empty: every non-empty key is accepted.
     pub api_keys: Vec<String>,
     pub root: PathBuf,
+    /// What reads must present; `None`: reads are refused.
+    pub admin_token: Option<String>,
 }
 
 pub enum Command {
@@ -24,8 +31,10 @@ pub enum Command {
 }
 
 /// The arguments after the program name; the error is the line to print above the usage.
-pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
-    let mut parsed = Args { port: 8080, db: "collector.db".into(), api_keys: Vec::new(), root: ".".into() };
+/// `env_token`: the COLLECTOR_ADMIN_TOKEN variable, which a flag overrides.
+pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) -> Result<Command, String> {
+    let mut parsed = Args { port: 8080, db: "collector.db".into(), api_keys: Vec::new(), root: ".".into(), admin_token: None };
+    let mut token = None;
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
             return Ok(Command::Help);
@@ -45,8 +54,19 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> 
                 parsed.api_keys.push(key);
             }
             "--root" => parsed.root = value()?.into(),
+            "--admin-token" => token = Some(value()?),
+            "--admin-token-file" => {
+                let file = value()?;
+                let text = std::fs::read_to_string(&file).map_err(|e| format!("--admin-token-file {file}: {e}"))?;
+                token = Some(text.lines().next().unwrap_or_default().to_owned());
+            }
             _ => return Err(format!("unknown argument {flag:?}")),
         }
+    }
+    match token.or(env_token) {
+        // Short secrets are guessed: at least 16 characters.
+        Some(token) if token.trim().len() < 16 => return Err("the admin token needs at least 16 characters".into()),
+        token => parsed.admin_token = token.map(|t| t.trim().to_owned()),
     }
     // Checked here so that a typo is a usage error at once, not a 404 for every file later.
     if !parsed.root.is_dir() {

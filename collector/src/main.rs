@@ -16,7 +16,7 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
-    let args = match args::parse(std::env::args().skip(1)) {
+    let args = match args::parse(std::env::args().skip(1), std::env::var("COLLECTOR_ADMIN_TOKEN").ok()) {
         Ok(args::Command::Run(args)) => args,
         Ok(args::Command::Help) => {
             print!("{}", args::USAGE);
@@ -63,7 +63,10 @@ async fn serve(args: args::Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let app = routes::App { db, api_keys: Arc::new(args.api_keys.into_iter().collect()) };
+    if args.admin_token.is_none() {
+        tracing::warn!("no admin token (--admin-token, --admin-token-file or COLLECTOR_ADMIN_TOKEN): every read is refused");
+    }
+    let app = routes::App { db, api_keys: Arc::new(args.api_keys.into_iter().collect()), admin_token: args.admin_token.map(Arc::from) };
     let router = routes::router(app, &args.root);
     // The one line on stdout: scripts and tests wait for it to learn the port.
     let mut stdout = std::io::stdout().lock();

@@ -9,7 +9,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::{self, Next};
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use tower_http::services::ServeDir;
 
 /// The largest body accepted on the data endpoint.
@@ -30,28 +30,45 @@ pub struct App {
     pub db: Db,
     /// The keys served; empty: any non-empty key.
     pub api_keys: Arc<HashSet<String>>,
+    /// What every read must present as `Authorization: Bearer`; `None`: reads are refused.
+    pub admin_token: Option<Arc<str>>,
 }
 
 pub fn router(app: App, root: &Path) -> Router {
-    Router::new()
-        .route("/api/v3/data", post(data))
-        .route("/api/v3/data/", post(data))
+    // The data endpoint is written to from every site that loads the SDK, with the headers Braze's
+    // SDKs add: CORS open. Reads are for the owner only, from the dashboard served here (the same
+    // origin): no CORS, and the admin token.
+    let data_cors =
+        CorsLayer::new().allow_origin(Any).allow_methods([Method::POST, Method::OPTIONS]).allow_headers(AllowHeaders::mirror_request());
+    let writes = Router::new().route("/api/v3/data", post(data)).route("/api/v3/data/", post(data)).layer(data_cors);
+    let reads = Router::new()
         .route("/api/v3/usage", get(usage))
         .route("/api/v3/sessions", get(sessions))
         .route("/api/v3/keys", get(keys))
+        .route_layer(middleware::from_fn_with_state(app.clone(), owner_only));
+    writes
+        .merge(reads)
         .route("/", get(|| async { Redirect::temporary("/www/") }))
         // The demo site and the SDK package only: the root is a repository, with .git and databases.
         .nest_service("/www", ServeDir::new(root.join("www")))
         .nest_service("/pkg", ServeDir::new(root.join("pkg")))
         .with_state(app)
-        // Outside the routes, so that errors, static files and preflights carry the headers too.
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-                .allow_headers([header::CONTENT_TYPE]),
-        )
         .layer(middleware::from_fn(log))
+}
+
+/// Reads need the admin token: the API key is public in every page that loads the SDK.
+async fn owner_only(State(app): State<App>, request: Request, next: Next) -> Response {
+    let given = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match (&app.admin_token, given) {
+        (Some(token), Some(given)) if same(token.as_bytes(), given.trim().as_bytes()) => next.run(request).await,
+        (None, _) => ApiError::unauthorized("reads are refused: the collector was started without an admin token").into_response(),
+        _ => ApiError::unauthorized("reads need the admin token as Authorization: Bearer").into_response(),
+    }
+}
+
+/// Compares in time that does not depend on where the first difference is.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// One line per request, preflights and refusals included.

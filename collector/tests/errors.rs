@@ -132,7 +132,7 @@ fn a_query_without_api_key_is_a_400() {
     let dir = TempDir::new("query-key");
     let server = Server::start(&dir, &[]);
     for path in ["/api/v3/usage", "/api/v3/sessions", "/api/v3/sessions?user_id=u", "/api/v3/usage?api_key="] {
-        let response = server.get(path);
+        let response = server.read(path);
         assert_eq!(response.status, 400, "{path}: {}", response.text());
         assert_eq!(response.error(), "the api_key query parameter is missing");
     }

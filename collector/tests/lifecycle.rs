@@ -22,6 +22,9 @@ fn bad_arguments_are_a_usage_error() {
         (vec!["--verbose"], "unknown argument \"--verbose\""),
         (vec!["--api-key", ""], "--api-key needs a non-empty key"),
         (vec!["--root", file.to_str().unwrap()], "is not a directory"),
+        (vec!["--admin-token", "short"], "the admin token needs at least 16 characters"),
+        (vec!["--admin-token-file", file.to_str().unwrap()], "the admin token needs at least 16 characters"),
+        (vec!["--admin-token-file", "/nonexistent/token"], "--admin-token-file /nonexistent/token"),
     ];
     for (args, message) in cases {
         let output = run(&args);
@@ -33,6 +36,26 @@ fn bad_arguments_are_a_usage_error() {
     let help = run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).starts_with("usage: collector"));
+}
+
+#[test]
+fn the_admin_token_comes_from_a_flag_a_file_or_the_environment_and_a_flag_wins() {
+    let dir = TempDir::new("token-sources");
+    let file = dir.path().join("token");
+    std::fs::write(&file, "from-a-file-0123456789\nignored second line\n").unwrap();
+    let file = file.to_str().unwrap().to_owned();
+    for (args, token) in [
+        (vec!["--admin-token", "from-a-flag-0123456789"], "from-a-flag-0123456789"),
+        (vec!["--admin-token-file", file.as_str()], "from-a-file-0123456789"),
+        (vec![], common::TOKEN),
+    ] {
+        let server = Server::start(&dir, &args);
+        let bearer = format!("Bearer {token}");
+        assert_eq!(server.request("GET", "/api/v3/keys", &[("Authorization", &bearer)], b"").status, 200, "{args:?}");
+        if !args.is_empty() {
+            assert_eq!(server.read("/api/v3/keys").status, 401, "{args:?}: the flag overrides the environment");
+        }
+    }
 }
 
 #[test]

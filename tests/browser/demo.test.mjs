@@ -20,11 +20,31 @@ const sessionsCell = (page, device) => page.evaluate((id) => document.querySelec
 
 test('the demo pages and the dashboard load with no console errors', async () => {
   const context = await browser.newContext();
-  for (const path of ['/www/', '/www/pricing.html', '/www/dashboard.html']) {
+  for (const path of ['/www/', '/www/pricing.html', `/www/dashboard.html#token=${collector.token}`]) {
     const page = await visit(context, path);
     await page.waitForTimeout(800);
     assert.deepEqual(problems(page), [], path);
   }
+  await context.close();
+});
+
+test('the dashboard asks for the token, reads nothing without it, and keeps it for the tab', async () => {
+  const context = await browser.newContext();
+  const page = await visit(context, '/www/dashboard.html');
+  await page.waitForSelector('#token-form:not([hidden])');
+  assert.match(await page.textContent('#timeline'), /admin token/);
+  assert.deepEqual(problems(page), [], 'nothing is read without a token');
+  await page.fill('#token', 'not-the-token-0123456789');
+  await page.click('#token-form button');
+  await eventually(async () => assert.match(await page.textContent('#token-form'), /refused/));
+  await page.fill('#token', collector.token);
+  await page.click('#token-form button');
+  await page.waitForSelector('#token-form[hidden]', { state: 'attached' });
+  // Kept for the tab: a reload reads without asking; the fragment never reaches the server.
+  await page.reload();
+  await page.waitForTimeout(500);
+  assert.equal(await page.isHidden('#token-form'), true);
+  assert.deepEqual(problems(page).filter((p) => !p.includes('401')), []);
   await context.close();
 });
 
@@ -39,7 +59,7 @@ test('visit, leave for longer than the timeout, return: the dashboard goes from 
   await page.click('#flush');
 
   const board = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const dashboard = await visit(board, '/www/dashboard.html');
+  const dashboard = await visit(board, `/www/dashboard.html#token=${collector.token}`);
   await eventually(async () => assert.equal(await sessionsCell(dashboard, device), '1'), { timeout: 8000 });
 
   await page.clock.runFor(8_000);  // reading the page (the demo's timeout is 10 s)
@@ -51,7 +71,9 @@ test('visit, leave for longer than the timeout, return: the dashboard goes from 
   await page.click('#flush');
   await eventually(async () => assert.equal(await sessionsCell(dashboard, device), '2'), { timeout: 8000 });
 
-  const sessions = await (await fetch(`${collector.url}/api/v3/sessions?api_key=demo-api-key&device_id=${device}`)).json();
+  const sessions = await (await fetch(`${collector.url}/api/v3/sessions?api_key=demo-api-key&device_id=${device}`, {
+    headers: { Authorization: `Bearer ${collector.token}` },
+  })).json();
   const ended = sessions.find((s) => s.session_id === first);
   assert.equal(ended.open, false);
   assert.ok(Math.abs(ended.end * 1000 - left) <= 1000, `ended at ${ended.end * 1000}, left at ${left}`);

@@ -124,7 +124,8 @@ export async function eventually(check, { timeout = 5000 } = {}) {
   }
 }
 
-// The real collector (cargo build --release -p collector) on a free port with a fresh database.
+// The real collector (cargo build --release -p collector) on a free port with a fresh database,
+// and the admin token its reads need (`token`; the dashboard takes it as `#token=`).
 export async function startCollector() {
   const { spawn } = await import('node:child_process');
   const { mkdtempSync, existsSync } = await import('node:fs');
@@ -132,7 +133,10 @@ export async function startCollector() {
   const binary = join(ROOT, 'target/release/collector');
   if (!existsSync(binary)) throw new Error('build the collector first: cargo build --release -p collector');
   const db = join(mkdtempSync(join(tmpdir(), 'collector-')), 'test.db');
-  const child = spawn(binary, ['--port', '0', '--db', db, '--root', ROOT], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const token = `test-token-${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const child = spawn(binary, ['--port', '0', '--db', db, '--root', ROOT], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLLECTOR_ADMIN_TOKEN: token },
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -143,5 +147,5 @@ export async function startCollector() {
     child.on('exit', (code) => reject(new Error(`the collector exited with ${code}`)));
   });
   child.stderr.resume();
-  return { url, close: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
+  return { url, token, close: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
 }

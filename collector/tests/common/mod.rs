@@ -45,6 +45,9 @@ impl Drop for TempDir {
     }
 }
 
+/// The admin token every test collector starts with (from COLLECTOR_ADMIN_TOKEN).
+pub const TOKEN: &str = "test-admin-token-0123456789";
+
 /// A running collector, killed when dropped. Its log goes to a file, shown if the test fails.
 pub struct Server {
     child: Child,
@@ -54,10 +57,24 @@ pub struct Server {
 }
 
 impl Server {
-    /// A collector on `dir`'s database and root, with any further arguments.
+    /// A collector on `dir`'s database and root, with any further arguments and `TOKEN`.
     pub fn start(dir: &TempDir, args: &[&str]) -> Server {
+        Server::spawn(dir, args, Some(TOKEN))
+    }
+
+    /// A collector given no admin token at all.
+    pub fn start_without_token(dir: &TempDir) -> Server {
+        Server::spawn(dir, &[], None)
+    }
+
+    fn spawn(dir: &TempDir, args: &[&str], token: Option<&str>) -> Server {
         let log = dir.path().join(format!("collector-{}.log", LOGS.fetch_add(1, Ordering::Relaxed)));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_collector"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+        match token {
+            Some(token) => command.env("COLLECTOR_ADMIN_TOKEN", token),
+            None => command.env_remove("COLLECTOR_ADMIN_TOKEN"),
+        };
+        let mut child = command
             .args(["--port", "0", "--db"])
             .arg(dir.db())
             .arg("--root")
@@ -104,9 +121,14 @@ impl Server {
         self.request("GET", path, &[], b"")
     }
 
-    /// A GET that must answer 200 with JSON.
+    /// A GET with the admin token, as the owner reads.
+    pub fn read(&self, path: &str) -> Response {
+        self.request("GET", path, &[("Authorization", &format!("Bearer {TOKEN}"))], b"")
+    }
+
+    /// An owner's GET that must answer 200 with JSON.
     pub fn get_json(&self, path: &str) -> Value {
-        let response = self.get(path);
+        let response = self.read(path);
         assert_eq!(response.status, 200, "GET {path}: {}", response.text());
         response.json()
     }
