@@ -4,13 +4,17 @@ use std::path::PathBuf;
 
 pub const USAGE: &str = "\
 usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
-                 [--admin-token T | --admin-token-file F]
+                 [--admin-token T | --admin-token-file F] [--rate-limit N] [--request-timeout S]
   --port N              port on 127.0.0.1 (default 8080; 0: any free port)
   --db FILE             SQLite database, created if missing (default collector.db)
   --api-key K           accept only this API key; repeatable (default: any non-empty key)
   --root DIR            directory served as static files (default: the current directory)
   --admin-token T       the secret every read needs, as `Authorization: Bearer T`
   --admin-token-file F  the same, read from a file (its first line)
+  --rate-limit N        data requests a second per client address, in bursts of ten
+                        seconds' worth; past that, 429 with Retry-After (default 100)
+  --request-timeout S   seconds a request's head or body may take to arrive, and a
+                        connection may stay idle (default 10)
   The token may also come from the COLLECTOR_ADMIN_TOKEN environment variable. Without one,
   the data endpoint works and every read is refused. The token is never logged.
 ";
@@ -23,6 +27,8 @@ pub struct Args {
     pub root: PathBuf,
     /// What reads must present; `None`: reads are refused.
     pub admin_token: Option<String>,
+    pub rate_limit: f64,
+    pub request_timeout: std::time::Duration,
 }
 
 pub enum Command {
@@ -33,7 +39,15 @@ pub enum Command {
 /// The arguments after the program name; the error is the line to print above the usage.
 /// `env_token`: the COLLECTOR_ADMIN_TOKEN variable, which a flag overrides.
 pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) -> Result<Command, String> {
-    let mut parsed = Args { port: 8080, db: "collector.db".into(), api_keys: Vec::new(), root: ".".into(), admin_token: None };
+    let mut parsed = Args {
+        port: 8080,
+        db: "collector.db".into(),
+        api_keys: Vec::new(),
+        root: ".".into(),
+        admin_token: None,
+        rate_limit: 100.0,
+        request_timeout: std::time::Duration::from_secs(10),
+    };
     let mut token = None;
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
@@ -55,6 +69,21 @@ pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) 
             }
             "--root" => parsed.root = value()?.into(),
             "--admin-token" => token = Some(value()?),
+            "--rate-limit" => {
+                let v = value()?;
+                parsed.rate_limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| n.is_finite() && *n > 0.0)
+                    .ok_or_else(|| format!("--rate-limit {v:?} is not a positive number"))?;
+            }
+            "--request-timeout" => {
+                let v = value()?;
+                let seconds = v.parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0 && *n <= 3600.0);
+                parsed.request_timeout = std::time::Duration::from_secs_f64(
+                    seconds.ok_or_else(|| format!("--request-timeout {v:?} is not a number of seconds (up to 3600)"))?,
+                );
+            }
             "--admin-token-file" => {
                 let file = value()?;
                 let text = std::fs::read_to_string(&file).map_err(|e| format!("--admin-token-file {file}: {e}"))?;

@@ -1,6 +1,6 @@
 //! The API's failures, answered as `{"error": "..."}` with their status.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -8,30 +8,50 @@ use axum::Json;
 pub struct ApiError {
     status: StatusCode,
     message: String,
+    /// Seconds, for a `Retry-After` header.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, message: message.into() }
+        ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::UNAUTHORIZED, message: message.into() }
+        ApiError::new(StatusCode::UNAUTHORIZED, message)
     }
 
     pub fn too_large(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::PAYLOAD_TOO_LARGE, message: message.into() }
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, message)
     }
 
     /// A failure of ours: logged in full, answered without details.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!("{cause}");
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: "internal error".into() }
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+
+    /// The body did not arrive in time.
+    pub fn timeout(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, message)
+    }
+
+    /// Slowed down: try again in `seconds`.
+    pub fn too_many(seconds: u64) -> ApiError {
+        ApiError { retry_after: Some(seconds), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many requests from this address") }
+    }
+
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into(), retry_after: None }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(serde_json::json!({ "error": self.message }))).into_response()
+        let mut response = (self.status, Json(serde_json::json!({ "error": self.message }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

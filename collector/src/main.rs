@@ -4,8 +4,10 @@
 mod args;
 mod db;
 mod error;
+mod limit;
 mod queries;
 mod routes;
+mod server;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -66,13 +68,20 @@ async fn serve(args: args::Args) -> Result<(), String> {
     if args.admin_token.is_none() {
         tracing::warn!("no admin token (--admin-token, --admin-token-file or COLLECTOR_ADMIN_TOKEN): every read is refused");
     }
-    let app = routes::App { db, api_keys: Arc::new(args.api_keys.into_iter().collect()), admin_token: args.admin_token.map(Arc::from) };
+    let app = routes::App {
+        db,
+        api_keys: Arc::new(args.api_keys.into_iter().collect()),
+        admin_token: args.admin_token.map(Arc::from),
+        limiter: Arc::new(limit::Limiter::new(args.rate_limit)),
+        body_timeout: args.request_timeout,
+    };
     let router = routes::router(app, &args.root);
     // The one line on stdout: scripts and tests wait for it to learn the port.
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "collector listening on http://127.0.0.1:{port}").and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
     drop(stdout);
-    axum::serve(listener, router).with_graceful_shutdown(stopped()).await.map_err(|e| e.to_string())
+    server::serve(listener, router, args.request_timeout, stopped()).await;
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM (the demo script's `kill`): in-flight requests finish, then the database

@@ -3,6 +3,8 @@
 
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::limit::Limiter;
+use crate::server::Client;
 use crate::{queries, validate};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -11,14 +13,14 @@ use axum::http::{header, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use tower_http::services::ServeDir;
 
@@ -32,6 +34,10 @@ pub struct App {
     pub api_keys: Arc<HashSet<String>>,
     /// What every read must present as `Authorization: Bearer`; `None`: reads are refused.
     pub admin_token: Option<Arc<str>>,
+    /// The data endpoint's requests per client address.
+    pub limiter: Arc<Limiter>,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 pub fn router(app: App, root: &Path) -> Router {
@@ -84,8 +90,11 @@ async fn log(request: Request, next: Next) -> Response {
 
 /// `POST /api/v3/data/`. Any content type is read as JSON: `navigator.sendBeacon` sends
 /// `text/plain` so that the browser needs no preflight.
-async fn data(State(app): State<App>, body: Body) -> Result<Json<Value>, ApiError> {
-    let body = read_limited(body).await?;
+async fn data(State(app): State<App>, Extension(Client(client)): Extension<Client>, body: Body) -> Result<Json<Value>, ApiError> {
+    app.limiter.take(client, Instant::now()).map_err(ApiError::too_many)?;
+    let body = tokio::time::timeout(app.body_timeout, read_limited(body))
+        .await
+        .map_err(|_| ApiError::timeout(format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64())))??;
     let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
     let key = validate::api_key(&body).map_err(ApiError::bad_request)?;
     if !app.api_keys.is_empty() && !app.api_keys.contains(key) {
