@@ -22,6 +22,20 @@ CREATE TABLE IF NOT EXISTS datapoints (
     received   REAL NOT NULL,     -- Unix seconds, when it arrived here
     PRIMARY KEY (api_key, session_id, name)
 ) WITHOUT ROWID;
+
+-- Every other datapoint (custom events, purchases, attributes...) as it came. One that is sent
+-- again is the same name, time and data from the same device: kept once.
+CREATE TABLE IF NOT EXISTS events (
+    api_key    TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    time       REAL NOT NULL,
+    data       TEXT NOT NULL,     -- its data object, as JSON
+    session_id TEXT,
+    user_id    TEXT,
+    received   REAL NOT NULL,
+    PRIMARY KEY (api_key, device_id, name, time, data)
+) WITHOUT ROWID;
 ";
 
 /// One connection behind a mutex: SQLite writes one transaction at a time anyway, and the
@@ -66,21 +80,21 @@ impl Db {
 pub fn insert(conn: &mut Connection, batch: &Batch, received: f64) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     {
-        let mut insert = tx.prepare_cached(
+        let mut session = tx.prepare_cached(
             "INSERT OR IGNORE INTO datapoints (api_key, session_id, name, time, duration, user_id, device_id, received)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
+        let mut other = tx.prepare_cached(
+            "INSERT OR IGNORE INTO events (api_key, device_id, name, time, data, session_id, user_id, received)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
         for e in &batch.events {
-            insert.execute(params![
-                batch.api_key,
-                e.session_id,
-                e.kind.name(),
-                e.time,
-                e.kind.duration(),
-                e.user_id,
-                batch.device_id,
-                received
-            ])?;
+            if e.is_session() {
+                session.execute(params![batch.api_key, e.session_id, e.name, e.time, e.duration, e.user_id, batch.device_id, received])?;
+            } else {
+                let data = serde_json::Value::Object(e.data.clone()).to_string();
+                other.execute(params![batch.api_key, batch.device_id, e.name, e.time, data, e.session_id, e.user_id, received])?;
+            }
         }
     }
     tx.commit()

@@ -52,6 +52,38 @@ pub fn sessions(conn: &Connection, api_key: &str, user_id: Option<&str>, device_
     rows.collect()
 }
 
+/// A datapoint other than `ss`/`se`, as it came.
+#[derive(Serialize)]
+pub struct Other {
+    pub name: String,
+    pub time: f64,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    pub device_id: String,
+    pub data: serde_json::Value,
+}
+
+/// The key's other datapoints, of one user and/or one device when given, in order of time.
+pub fn events(conn: &Connection, api_key: &str, user_id: Option<&str>, device_id: Option<&str>) -> rusqlite::Result<Vec<Other>> {
+    let mut query = conn.prepare_cached(
+        "SELECT name, time, session_id, user_id, device_id, data FROM events
+         WHERE api_key = ?1 AND (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR device_id = ?3)
+         ORDER BY time, name",
+    )?;
+    let rows = query.query_map(params![api_key, user_id, device_id], |row| {
+        let data: String = row.get(5)?;
+        Ok(Other {
+            name: row.get(0)?,
+            time: row.get(1)?,
+            session_id: row.get(2)?,
+            user_id: row.get(3)?,
+            device_id: row.get(4)?,
+            data: serde_json::from_str(&data).unwrap_or_default(),
+        })
+    })?;
+    rows.collect()
+}
+
 #[derive(Serialize)]
 pub struct Usage {
     users: Vec<UserUsage>,

@@ -9,7 +9,7 @@ use crate::{queries, validate};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
-use axum::http::{header, Method};
+use axum::http::{header, HeaderMap, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -51,6 +51,7 @@ pub fn router(app: App, root: &Path) -> Router {
         .route("/api/v3/usage", get(usage))
         .route("/api/v3/sessions", get(sessions))
         .route("/api/v3/keys", get(keys))
+        .route("/api/v3/events", get(events))
         .route_layer(middleware::from_fn_with_state(app.clone(), owner_only));
     writes
         .merge(reads)
@@ -89,21 +90,33 @@ async fn log(request: Request, next: Next) -> Response {
 }
 
 /// `POST /api/v3/data/`. Any content type is read as JSON: `navigator.sendBeacon` sends
-/// `text/plain` so that the browser needs no preflight.
-async fn data(State(app): State<App>, Extension(Client(client)): Extension<Client>, body: Body) -> Result<Json<Value>, ApiError> {
+/// `text/plain` so that the browser needs no preflight. The answer is `{}`, or names the
+/// datapoints left out: `{"rejected": [{"index": 1, "reason": "time is not a number"}]}`.
+async fn data(
+    State(app): State<App>,
+    Extension(Client(client)): Extension<Client>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
     app.limiter.take(client, Instant::now()).map_err(ApiError::too_many)?;
     let body = tokio::time::timeout(app.body_timeout, read_limited(body))
         .await
         .map_err(|_| ApiError::timeout(format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64())))??;
     let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
-    let key = validate::api_key(&body).map_err(ApiError::bad_request)?;
+    let header_key = headers.get("x-braze-api-key").and_then(|v| v.to_str().ok());
+    let key = validate::api_key(&body, header_key).map_err(ApiError::bad_request)?;
     if !app.api_keys.is_empty() && !app.api_keys.contains(key) {
         return Err(ApiError::unauthorized(format!("API key {key:?} is not served here")));
     }
-    let batch = validate::batch(&body).map_err(ApiError::bad_request)?;
+    let mut batch = validate::batch(&body, key).map_err(ApiError::bad_request)?;
+    let rejected = std::mem::take(&mut batch.rejected);
     let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
     app.db.run(move |conn| db::insert(conn, &batch, received)).await?;
-    Ok(Json(Value::Object(Default::default())))
+    if rejected.is_empty() {
+        Ok(Json(Value::Object(Default::default())))
+    } else {
+        Ok(Json(serde_json::json!({ "rejected": rejected })))
+    }
 }
 
 /// The body, refused with 413 past `MAX_BODY` bytes without reading further.
@@ -139,6 +152,11 @@ async fn usage(State(app): State<App>, query: Result<Query<Filter>, QueryRejecti
 async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Session>>, ApiError> {
     let (key, f) = filter(query)?;
     app.db.run(move |conn| queries::sessions(conn, &key, f.user_id.as_deref(), f.device_id.as_deref())).await.map(Json)
+}
+
+async fn events(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Other>>, ApiError> {
+    let (key, f) = filter(query)?;
+    app.db.run(move |conn| queries::events(conn, &key, f.user_id.as_deref(), f.device_id.as_deref())).await.map(Json)
 }
 
 async fn keys(State(app): State<App>) -> Result<Json<Vec<String>>, ApiError> {

@@ -1,101 +1,104 @@
-//! The body of `POST /api/v3/data/` checked field by field, so that every refusal names the
-//! field at fault (`events[2].session_id is not a UUID`) and the SDK's author can fix it.
+//! The body of `POST /api/v3/data/`, read liberally: what a Braze SDK sends is kept. A body that is
+//! not a batch at all (not a JSON object, no API key, no `events` array) is refused whole; any
+//! other fault is one datapoint's, which is left out and named with its index and reason while
+//! the good ones beside it are stored.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Braze's own limit on datapoints per request.
+/// Braze's own limit on datapoints per request: those past it are left out.
 const MAX_EVENTS: usize = 1000;
 
-/// A batch as stored: what is not stored (`sdk_version`, the batch's `time`) is only checked.
+/// A batch as stored: what is not stored (`sdk_version`, the batch's `time`, Braze's `device`
+/// and `respond_with`) is not read.
 pub struct Batch {
     pub api_key: String,
+    /// Empty when the batch has none.
     pub device_id: String,
     pub events: Vec<Event>,
+    pub rejected: Vec<Rejected>,
 }
 
 pub struct Event {
-    pub kind: Kind,
+    pub name: String,
     /// Unix seconds.
     pub time: f64,
-    /// Lowercase: UUIDs are case-insensitive, and one session must be one row per name.
-    pub session_id: String,
+    /// Required for `ss` and `se`; any non-empty string (Braze's are not always UUIDs).
+    pub session_id: Option<String>,
     /// The event's own, else the batch's.
     pub user_id: Option<String>,
+    /// `se`: the session's duration in seconds.
+    pub duration: Option<f64>,
+    /// Its `data` object, as it came.
+    pub data: Map<String, Value>,
 }
 
-pub enum Kind {
-    Start,
-    /// `duration` in seconds.
-    End {
-        duration: f64,
-    },
-}
-
-impl Kind {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Kind::Start => "ss",
-            Kind::End { .. } => "se",
-        }
-    }
-
-    pub fn duration(&self) -> Option<f64> {
-        match self {
-            Kind::Start => None,
-            Kind::End { duration } => Some(*duration),
-        }
+impl Event {
+    /// A session datapoint (`ss`, `se`), as opposed to any other (custom events and the like).
+    pub fn is_session(&self) -> bool {
+        matches!(self.name.as_str(), "ss" | "se")
     }
 }
 
-/// The API key alone, read first so that a sender whose key is not served is refused before it
-/// learns anything else about its body.
-pub fn api_key(body: &Value) -> Result<&str, String> {
+/// A datapoint left out, and why.
+#[derive(Serialize, Debug, PartialEq)]
+pub struct Rejected {
+    pub index: usize,
+    pub reason: String,
+}
+
+/// The API key: the body's, else the `X-Braze-Api-Key` header's (Braze's SDKs send both). Read
+/// first so that a sender whose key is not served is refused before it learns anything else.
+pub fn api_key<'a>(body: &'a Value, header: Option<&'a str>) -> Result<&'a str, String> {
     let top = body.as_object().ok_or("the body is not a JSON object")?;
-    required_string(top, "api_key", "api_key")
+    match present(top, "api_key").and_then(Value::as_str).or(header) {
+        Some("") => Err("api_key is empty".into()),
+        Some(key) => Ok(key),
+        None => Err("api_key is missing".into()),
+    }
 }
 
-pub fn batch(body: &Value) -> Result<Batch, String> {
+pub fn batch(body: &Value, api_key: &str) -> Result<Batch, String> {
     let top = body.as_object().ok_or("the body is not a JSON object")?;
-    let api_key = required_string(top, "api_key", "api_key")?.to_owned();
-    let device_id = required_string(top, "device_id", "device_id")?.to_owned();
-    let user_id = optional_string(top, "user_id", "user_id")?;
-    optional_string(top, "sdk_version", "sdk_version")?;
-    if let Some(time) = present(top, "time") {
-        time.as_f64().ok_or("time is not a number")?;
-    }
-    let events = match top.get("events") {
+    let device_id = present(top, "device_id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let user_id = present(top, "user_id").and_then(Value::as_str).filter(|u| !u.is_empty());
+    let items = match top.get("events") {
         None => return Err("events is missing".into()),
-        Some(Value::Array(events)) => events,
+        Some(Value::Array(items)) => items,
         Some(_) => return Err("events is not an array".into()),
     };
-    if events.len() > MAX_EVENTS {
-        return Err(format!("events has {} items, more than {MAX_EVENTS}", events.len()));
+    let mut events = Vec::new();
+    let mut rejected = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let event = if index < MAX_EVENTS { event(item, user_id) } else { Err(format!("more than {MAX_EVENTS} datapoints in one batch")) };
+        match event {
+            Ok(event) => events.push(event),
+            Err(reason) => rejected.push(Rejected { index, reason }),
+        }
     }
-    let events =
-        events.iter().enumerate().map(|(i, event)| self::event(event, &format!("events[{i}]"), user_id)).collect::<Result<_, _>>()?;
-    Ok(Batch { api_key, device_id, events })
+    Ok(Batch { api_key: api_key.to_owned(), device_id, events, rejected })
 }
 
-fn event(value: &Value, path: &str, batch_user: Option<&str>) -> Result<Event, String> {
-    let event = value.as_object().ok_or_else(|| format!("{path} is not an object"))?;
-    let name = required_string(event, "name", &format!("{path}.name"))?;
-    let time = seconds(event, "time", &format!("{path}.time"))?;
-    let session_id = required_string(event, "session_id", &format!("{path}.session_id"))?;
-    if !is_uuid(session_id) {
-        return Err(format!("{path}.session_id is not a UUID"));
+fn event(value: &Value, batch_user: Option<&str>) -> Result<Event, String> {
+    let event = value.as_object().ok_or("not an object")?;
+    let name = non_empty(event, "name")?.ok_or("name is missing")?.to_owned();
+    let time = seconds(event.get("time"), "time")?;
+    // A UUID in either case is one session; any other id is kept as it came.
+    let session_id = non_empty(event, "session_id")?.map(|id| if is_uuid(id) { id.to_ascii_lowercase() } else { id.to_owned() });
+    let data = match present(event, "data") {
+        None => Map::new(),
+        Some(Value::Object(data)) => data.clone(),
+        Some(_) => return Err("data is not an object".into()),
+    };
+    let duration = match name.as_str() {
+        "se" => Some(seconds(data.get("d"), "data.d")?),
+        _ => None,
+    };
+    if session_id.is_none() && matches!(name.as_str(), "ss" | "se") {
+        return Err("session_id is missing".into());
     }
-    let data = match event.get("data") {
-        None => return Err(format!("{path}.data is missing")),
-        Some(Value::Object(data)) => data,
-        Some(_) => return Err(format!("{path}.data is not an object")),
-    };
-    let kind = match name {
-        "ss" => Kind::Start,
-        "se" => Kind::End { duration: seconds(data, "d", &format!("{path}.data.d"))? },
-        _ => return Err(format!("{path}.name is not \"ss\" or \"se\"")),
-    };
-    let user_id = optional_string(event, "user_id", &format!("{path}.user_id"))?.or(batch_user);
-    Ok(Event { kind, time, session_id: session_id.to_ascii_lowercase(), user_id: user_id.map(str::to_owned) })
+    let user_id = non_empty(event, "user_id")?.or(batch_user).map(str::to_owned);
+    Ok(Event { name, time, session_id, user_id, duration, data })
 }
 
 /// The field, unless it is absent or `null`: optional fields may be sent either way.
@@ -103,29 +106,12 @@ fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     object.get(key).filter(|v| !v.is_null())
 }
 
-fn required_string<'a>(object: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, String> {
-    match optional_string(object, key, path)? {
-        None => Err(format!("{path} is missing")),
-        Some("") => Err(format!("{path} is empty")),
-        Some(s) => Ok(s),
-    }
-}
-
-fn optional_string<'a>(object: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, String> {
+/// An optional string field; an empty one counts as absent.
+fn non_empty<'a>(object: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
     match present(object, key) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(format!("{path} is not a string")),
-    }
-}
-
-/// A required time or duration: a finite number of seconds, not negative.
-fn seconds(object: &Map<String, Value>, key: &str, path: &str) -> Result<f64, String> {
-    let value = present(object, key).ok_or_else(|| format!("{path} is missing"))?;
-    match value.as_f64() {
-        Some(s) if s.is_finite() && s >= 0.0 => Ok(s),
-        Some(_) => Err(format!("{path} is not a finite number >= 0")),
-        None => Err(format!("{path} is not a number")),
+        Some(Value::String(s)) => Ok(Some(s.as_str()).filter(|s| !s.is_empty())),
+        Some(_) => Err(format!("{key} is not a string")),
     }
 }
 
@@ -136,6 +122,16 @@ fn is_uuid(s: &str) -> bool {
             8 | 13 | 18 | 23 => b == b'-',
             _ => b.is_ascii_hexdigit(),
         })
+}
+
+/// A required time or duration: a finite number of seconds, not negative.
+fn seconds(value: Option<&Value>, name: &str) -> Result<f64, String> {
+    match value.filter(|v| !v.is_null()).map(Value::as_f64) {
+        None => Err(format!("{name} is missing")),
+        Some(Some(s)) if s.is_finite() && s >= 0.0 => Ok(s),
+        Some(Some(_)) => Err(format!("{name} is not a finite number >= 0")),
+        Some(None) => Err(format!("{name} is not a number")),
+    }
 }
 
 #[cfg(test)]
@@ -149,27 +145,33 @@ mod tests {
         assert!(is_uuid("0F8FAD5B-D9CB-469F-A165-70867728950E"));
         assert!(!is_uuid("0f8fad5bd9cb469fa16570867728950e"));
         assert!(!is_uuid("0f8fad5b-d9cb-469f-a165-70867728950"));
-        assert!(!is_uuid("0f8fad5b-d9cb-469f-a165-70867728950g"));
-        assert!(!is_uuid("{f8fad5b-d9cb-469f-a165-70867728950e}"));
         assert!(!is_uuid("0f8fad5b-d9cb-469f-a165-70867728950é"));
     }
 
     #[test]
     fn event_user_falls_back_to_the_batch() {
-        let sid = "0f8fad5b-d9cb-469f-a165-70867728950e";
         let body = json!({ "api_key": "k", "device_id": "d", "user_id": "batch", "events": [
-            { "name": "ss", "time": 1, "session_id": sid, "data": {} },
-            { "name": "se", "time": 2, "session_id": sid, "data": { "d": 1 }, "user_id": "own" } ] });
-        let batch = batch(&body).unwrap();
+            { "name": "ss", "time": 1, "session_id": "s", "data": {} },
+            { "name": "se", "time": 2, "session_id": "s", "data": { "d": 1 }, "user_id": "own" } ] });
+        let batch = batch(&body, "k").unwrap();
         let users: Vec<_> = batch.events.iter().map(|e| e.user_id.as_deref()).collect();
         assert_eq!(users, [Some("batch"), Some("own")]);
     }
 
     #[test]
-    fn nulls_count_as_absent_for_optional_fields_only() {
-        let body = json!({ "api_key": "k", "device_id": "d", "user_id": null, "time": null, "events": [] });
-        assert!(batch(&body).is_ok());
-        let body = json!({ "api_key": "k", "device_id": null, "events": [] });
-        assert_eq!(batch(&body).err().unwrap(), "device_id is missing");
+    fn the_key_comes_from_the_body_else_the_header() {
+        assert_eq!(api_key(&json!({ "api_key": "body" }), Some("header")), Ok("body"));
+        assert_eq!(api_key(&json!({ "events": [] }), Some("header")), Ok("header"));
+        assert_eq!(api_key(&json!({ "api_key": null }), None), Err("api_key is missing".into()));
+        assert_eq!(api_key(&json!({ "api_key": "" }), None), Err("api_key is empty".into()));
+        assert_eq!(api_key(&json!([]), Some("header")), Err("the body is not a JSON object".into()));
+    }
+
+    #[test]
+    fn nulls_count_as_absent() {
+        let body = json!({ "api_key": "k", "device_id": null, "user_id": null, "time": null, "events": [
+            { "name": "ce", "time": 1, "session_id": null, "user_id": null, "data": null } ] });
+        let batch = batch(&body, "k").unwrap();
+        assert_eq!((batch.device_id.as_str(), batch.events.len(), batch.rejected.len()), ("", 1, 0));
     }
 }

@@ -19,71 +19,72 @@ fn a_body_that_is_not_json_is_a_400() {
 }
 
 #[test]
-fn each_bad_field_is_a_400_naming_it() {
-    let dir = TempDir::new("bad-fields");
+fn only_a_body_that_is_not_a_batch_is_a_400() {
+    let dir = TempDir::new("not-a-batch");
     let server = Server::start(&dir, &[]);
     let good = || batch("k", "dev", Some("u"), vec![ss(1, 10.0), se(1, 20.0, 10.0)]);
-    let with = |path: &[&str], value: Value| {
-        let mut body = good();
-        let mut target = &mut body;
-        for step in path {
-            target = match step.parse::<usize>() {
-                Ok(i) => &mut target[i],
-                Err(_) => &mut target[*step],
-            };
-        }
-        *target = value;
-        body
-    };
     let without = |field: &str| {
         let mut body = good();
         body.as_object_mut().unwrap().remove(field);
         body
     };
-    let without_in_event = |i: usize, field: &str| {
+    let with = |field: &str, value: Value| {
         let mut body = good();
-        body["events"][i].as_object_mut().unwrap().remove(field);
+        body[field] = value;
         body
     };
-    let too_many = batch("k", "dev", None, (0..1001).map(|n| ss(n, 1.0)).collect());
     let cases = [
         (json!([good()]), "the body is not a JSON object"),
         (without("api_key"), "api_key is missing"),
-        (with(&["api_key"], json!(5)), "api_key is not a string"),
-        (with(&["api_key"], json!("")), "api_key is empty"),
-        (without("device_id"), "device_id is missing"),
-        (with(&["device_id"], json!("")), "device_id is empty"),
-        (with(&["device_id"], json!(["dev"])), "device_id is not a string"),
-        (with(&["user_id"], json!(42)), "user_id is not a string"),
-        (with(&["sdk_version"], json!(1)), "sdk_version is not a string"),
-        (with(&["time"], json!("now")), "time is not a number"),
+        (with("api_key", json!(5)), "api_key is missing"),
+        (with("api_key", json!("")), "api_key is empty"),
         (without("events"), "events is missing"),
-        (with(&["events"], json!({})), "events is not an array"),
-        (too_many, "events has 1001 items, more than 1000"),
-        (with(&["events", "1"], json!("se")), "events[1] is not an object"),
-        (with(&["events", "1", "name"], json!("sx")), "events[1].name is not \"ss\" or \"se\""),
-        (without_in_event(0, "name"), "events[0].name is missing"),
-        (without_in_event(1, "time"), "events[1].time is missing"),
-        (with(&["events", "1", "time"], json!(-1.0)), "events[1].time is not a finite number >= 0"),
-        (with(&["events", "1", "time"], json!("20")), "events[1].time is not a number"),
-        (without_in_event(0, "session_id"), "events[0].session_id is missing"),
-        (with(&["events", "1", "session_id"], json!("not-a-uuid")), "events[1].session_id is not a UUID"),
-        (with(&["events", "1", "session_id"], json!(uuid(1).replace('-', ""))), "events[1].session_id is not a UUID"),
-        (with(&["events", "1", "session_id"], json!(7)), "events[1].session_id is not a string"),
-        (without_in_event(0, "data"), "events[0].data is missing"),
-        (with(&["events", "0", "data"], json!([])), "events[0].data is not an object"),
-        (with(&["events", "1", "data"], json!({})), "events[1].data.d is missing"),
-        (with(&["events", "1", "data", "d"], json!(-3)), "events[1].data.d is not a finite number >= 0"),
-        (with(&["events", "1", "data", "d"], json!("3")), "events[1].data.d is not a number"),
-        (with(&["events", "1", "user_id"], json!(false)), "events[1].user_id is not a string"),
+        (with("events", json!({})), "events is not an array"),
     ];
     for (body, message) in cases {
         let response = server.send(&body);
         assert_eq!(response.status, 400, "for {message}: {}", response.text());
         assert_eq!(response.error(), message);
     }
-    // A refused batch stores nothing, not even its valid datapoints.
     assert_eq!(server.get_json("/api/v3/keys"), json!([]));
+    // Whatever else is off in the envelope is not a reason to lose its datapoints.
+    for body in [without("device_id"), with("user_id", json!(42)), with("sdk_version", json!(1)), with("time", json!("now"))] {
+        let response = server.send(&body);
+        assert_eq!((response.status, response.json()), (200, json!({})), "{body}");
+    }
+}
+
+#[test]
+fn each_bad_datapoint_is_left_out_and_named_and_the_good_ones_are_stored() {
+    let dir = TempDir::new("bad-datapoints");
+    let server = Server::start(&dir, &[]);
+    let mut events = vec![ss(1, 10.0)];
+    let bad = [
+        (json!("se"), "not an object"),
+        (json!({ "time": 1.0, "session_id": uuid(2), "data": {} }), "name is missing"),
+        (json!({ "name": "ss", "session_id": uuid(2), "data": {} }), "time is missing"),
+        (json!({ "name": "ss", "time": -1.0, "session_id": uuid(2), "data": {} }), "time is not a finite number >= 0"),
+        (json!({ "name": "ss", "time": "20", "session_id": uuid(2), "data": {} }), "time is not a number"),
+        (json!({ "name": "ss", "time": 1.0, "data": {} }), "session_id is missing"),
+        (json!({ "name": "ss", "time": 1.0, "session_id": 7, "data": {} }), "session_id is not a string"),
+        (json!({ "name": "ss", "time": 1.0, "session_id": uuid(2), "data": [] }), "data is not an object"),
+        (json!({ "name": "se", "time": 1.0, "session_id": uuid(2), "data": {} }), "data.d is missing"),
+        (json!({ "name": "se", "time": 1.0, "session_id": uuid(2), "data": { "d": -3 } }), "data.d is not a finite number >= 0"),
+        (json!({ "name": "se", "time": 1.0, "session_id": uuid(2), "data": { "d": "3" } }), "data.d is not a number"),
+        (json!({ "name": "ss", "time": 1.0, "session_id": uuid(2), "data": {}, "user_id": false }), "user_id is not a string"),
+    ];
+    events.extend(bad.iter().map(|(event, _)| event.clone()));
+    events.push(se(1, 20.0, 10.0));
+    let response = server.send(&batch("k", "dev", Some("u"), events));
+    assert_eq!(response.status, 200, "{}", response.text());
+    let expected: Vec<Value> = bad.iter().enumerate().map(|(i, (_, reason))| json!({ "index": i + 1, "reason": reason })).collect();
+    assert_eq!(response.json(), json!({ "rejected": expected }));
+    let sessions = server.sessions("api_key=k");
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!((sessions[0]["start"].clone(), sessions[0]["end"].clone()), (json!(10.0), json!(20.0)));
+    // Past Braze's 1,000 a request, datapoints are left out too.
+    let response = server.send(&batch("k", "dev", None, (0..1001).map(|n| ss(n + 10, 1.0)).collect()));
+    assert_eq!(response.json(), json!({ "rejected": [{ "index": 1000, "reason": "more than 1000 datapoints in one batch" }] }));
 }
 
 /// A valid batch padded with spaces to exactly `len` bytes.
@@ -121,9 +122,17 @@ fn a_key_not_served_is_a_401() {
     let mut bad = batch("gamma", "dev", None, vec![]);
     bad["events"] = json!("none");
     assert_eq!(server.send(&bad).status, 401);
-    // A body without a usable key is still malformed.
+    // A body without a usable key is still malformed; the key may come in Braze's header.
     let response = server.send(&json!({ "device_id": "dev", "events": [] }));
     assert_eq!((response.status, response.error()), (400, "api_key is missing".to_owned()));
+    let body = json!({ "device_id": "dev", "events": [ss(2, 1.0)] }).to_string();
+    let response =
+        server.request("POST", "/api/v3/data/", &[("Content-Type", "application/json"), ("X-Braze-Api-Key", "gamma")], body.as_bytes());
+    assert_eq!(response.status, 401);
+    let response =
+        server.request("POST", "/api/v3/data/", &[("Content-Type", "text/plain"), ("X-Braze-Api-Key", "alpha")], body.as_bytes());
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(server.sessions("api_key=alpha").len(), 2);
     assert_eq!(server.get_json("/api/v3/keys"), json!(["alpha", "beta"]));
 }
 

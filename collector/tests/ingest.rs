@@ -167,3 +167,46 @@ fn the_keys_with_data_are_listed() {
     assert_eq!(server.send(&batch("empty", "dev", None, vec![])).status, 200);
     assert_eq!(server.get_json("/api/v3/keys"), json!(["alpha", "zeta"]));
 }
+
+#[test]
+fn what_braze_sends_is_kept_custom_events_and_all_once_each() {
+    let dir = TempDir::new("braze-shapes");
+    let server = Server::start(&dir, &[]);
+    // As Braze's Web SDK 3.5.1 sends it: ids that are not v4 UUIDs, the user in the events, the
+    // key in the body and the header, its `device` and `respond_with` beside the events.
+    let session = "2e2a0c43-63d8-95b5-5c8b-77a295e2a639";
+    let body = json!({
+        "respond_with": { "user_id": "user-7", "config": { "config_time": 0 } },
+        "events": [
+            { "name": "ss", "time": 1796168600.117, "data": {}, "session_id": session, "user_id": "user-7" },
+            { "name": "ce", "time": 1796168600.5, "data": { "n": "clicked", "p": { "color": "red" } }, "session_id": session, "user_id": "user-7" },
+            { "name": "lr", "time": 1796168600.6, "data": { "latitude": 48.8, "longitude": 2.3 } }
+        ],
+        "device": { "browser": "Chrome", "locale": "en-us" },
+        "api_key": "braze-key", "time": 1796168600, "sdk_version": "3.5.1", "device_id": "86c0343b-d557-8d35-6cf4-47ea1afb3a05",
+        "sdk_metadata": ["npm"]
+    });
+    for _ in 0..2 {
+        let response = server.request(
+            "POST",
+            "/api/v3/data/",
+            &[("Content-Type", "application/json"), ("X-Braze-Api-Key", "braze-key")],
+            body.to_string().as_bytes(),
+        );
+        assert_eq!((response.status, response.json()), (200, json!({})), "sent twice: stored once");
+    }
+    let sessions = server.sessions("api_key=braze-key&user_id=user-7");
+    assert_eq!(sessions.len(), 1);
+    assert_eq!((&sessions[0]["session_id"], &sessions[0]["open"]), (&json!(session), &json!(true)));
+    let events = server.get_json("/api/v3/events?api_key=braze-key");
+    assert_eq!(
+        events,
+        json!([
+            { "name": "ce", "time": 1796168600.5, "session_id": session, "user_id": "user-7",
+              "device_id": "86c0343b-d557-8d35-6cf4-47ea1afb3a05", "data": { "n": "clicked", "p": { "color": "red" } } },
+            { "name": "lr", "time": 1796168600.6, "session_id": null, "user_id": null,
+              "device_id": "86c0343b-d557-8d35-6cf4-47ea1afb3a05", "data": { "latitude": 48.8, "longitude": 2.3 } }
+        ])
+    );
+    assert_eq!(server.get_json("/api/v3/events?api_key=braze-key&user_id=user-7").as_array().unwrap().len(), 1);
+}
