@@ -70,11 +70,12 @@ export async function startServer({ respond } = {}) {
   return endpoint;
 }
 
-export async function launchBrowser() {
+// `args`: more Chromium switches.
+export async function launchBrowser(args = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', ...args],
   });
 }
 
