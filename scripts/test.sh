@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, installing what is missing first: the native tests (with 10,000 property-test
-# cases), the delivery simulation (5,000 seeded runs, optimized; SIM_SEEDS=n for more), the wasm
-# suite in headless Chromium, then the release package built and the browser suites run against it. Every stage runs even when one fails; the last line sums up
+# cases), the delivery simulation (5,000 seeded runs, optimized; SIM_SEEDS=n for more), the
+# collector's suite again on a throwaway PostgreSQL server, the wasm suite in headless Chromium,
+# then the release package built and the browser suites run against it. Every stage runs even when one fails; the last line sums up
 # all runners, and the exit status is non-zero if anything failed.
 set -uo pipefail
 source "$(dirname "$0")/lib/setup.sh"
@@ -23,6 +24,15 @@ export PROPTEST_CASES=${PROPTEST_CASES:-10000}
 # the simulation stage runs thousands, optimized.
 stage native env SIM_SEEDS=300 cargo test --workspace
 stage simulation env SIM_SEEDS="${SIM_SEEDS:-5000}" cargo test --release --test simulation -- --nocapture
+# The collector's suite again, on a throwaway PostgreSQL server (each test its own database).
+collector_on_postgres() {
+  start_postgres || return 1
+  COLLECTOR_TEST_PG=$PG_URL cargo test -p collector
+  local status=$?
+  stop_postgres
+  return $status
+}
+stage postgres collector_on_postgres
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 stage build scripts/build.sh
 stage consumer tests/consumers/build.sh

@@ -6,7 +6,8 @@ pub const USAGE: &str = "\
 usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
                  [--admin-token T | --admin-token-file F] [--rate-limit N] [--request-timeout S]
   --port N              port on 127.0.0.1 (default 8080; 0: any free port)
-  --db FILE             SQLite database, created if missing (default collector.db)
+  --db FILE|URL         SQLite database, created if missing (default collector.db), or a
+                        PostgreSQL database (postgres://user:password@host:port/name)
   --api-key K           accept only this API key; repeatable (default: any non-empty key)
   --root DIR            directory served as static files (default: the current directory)
   --admin-token T       the secret every read needs, as `Authorization: Bearer T`
@@ -21,7 +22,8 @@ usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
 
 pub struct Args {
     pub port: u16,
-    pub db: PathBuf,
+    /// A SQLite file, or a `postgres://` URL.
+    pub db: String,
     /// Empty: every non-empty key is accepted.
     pub api_keys: Vec<String>,
     pub root: PathBuf,

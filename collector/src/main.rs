@@ -60,7 +60,7 @@ fn init_logging() {
 }
 
 async fn serve(args: args::Args) -> Result<(), String> {
-    let db = db::Db::open(&args.db).map_err(|e| format!("cannot open the database {}: {e}", args.db.display()))?;
+    let db = db::Db::open(&args.db).await.map_err(|e| format!("cannot open the database {}: {e}", db::shown(&args.db)))?;
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;

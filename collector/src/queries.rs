@@ -1,6 +1,6 @@
-//! The dashboard's questions: sessions, and usage per user and per device.
+//! The dashboard's answers: sessions, other datapoints, and usage per user and per device (the
+//! statements that read them are in `db`).
 
-use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -19,39 +19,6 @@ pub struct Session {
     pub open: bool,
 }
 
-/// Each (api_key, session_id, name) is one row at most, so MAX only picks that row's value.
-/// Sessions whose `ss` has not arrived are placed by their end.
-const SESSIONS: &str = "
-SELECT session_id, user_id, device_id, start_time, end_time, duration, open FROM (
-    SELECT session_id,
-           COALESCE(MAX(CASE name WHEN 'ss' THEN user_id END), MAX(CASE name WHEN 'se' THEN user_id END)) AS user_id,
-           COALESCE(MAX(CASE name WHEN 'ss' THEN device_id END), MAX(CASE name WHEN 'se' THEN device_id END)) AS device_id,
-           MAX(CASE name WHEN 'ss' THEN time END) AS start_time,
-           MAX(CASE name WHEN 'se' THEN time END) AS end_time,
-           MAX(CASE name WHEN 'se' THEN duration END) AS duration,
-           COUNT(CASE name WHEN 'se' THEN 1 END) = 0 AS open
-    FROM datapoints WHERE api_key = ?1 GROUP BY session_id)
-WHERE (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR device_id = ?3)
-ORDER BY COALESCE(start_time, end_time), session_id
-";
-
-/// The key's sessions, of one user and/or one device when given, in order of start.
-pub fn sessions(conn: &Connection, api_key: &str, user_id: Option<&str>, device_id: Option<&str>) -> rusqlite::Result<Vec<Session>> {
-    let mut query = conn.prepare_cached(SESSIONS)?;
-    let rows = query.query_map(params![api_key, user_id, device_id], |row| {
-        Ok(Session {
-            session_id: row.get(0)?,
-            user_id: row.get(1)?,
-            device_id: row.get(2)?,
-            start: row.get(3)?,
-            end: row.get(4)?,
-            duration: row.get(5)?,
-            open: row.get(6)?,
-        })
-    })?;
-    rows.collect()
-}
-
 /// A datapoint other than `ss`/`se`, as it came.
 #[derive(Serialize)]
 pub struct Other {
@@ -63,25 +30,11 @@ pub struct Other {
     pub data: serde_json::Value,
 }
 
-/// The key's other datapoints, of one user and/or one device when given, in order of time.
-pub fn events(conn: &Connection, api_key: &str, user_id: Option<&str>, device_id: Option<&str>) -> rusqlite::Result<Vec<Other>> {
-    let mut query = conn.prepare_cached(
-        "SELECT name, time, session_id, user_id, device_id, data FROM events
-         WHERE api_key = ?1 AND (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR device_id = ?3)
-         ORDER BY time, name",
-    )?;
-    let rows = query.query_map(params![api_key, user_id, device_id], |row| {
-        let data: String = row.get(5)?;
-        Ok(Other {
-            name: row.get(0)?,
-            time: row.get(1)?,
-            session_id: row.get(2)?,
-            user_id: row.get(3)?,
-            device_id: row.get(4)?,
-            data: serde_json::from_str(&data).unwrap_or_default(),
-        })
-    })?;
-    rows.collect()
+impl Other {
+    /// A row: `data` is the JSON text it was stored as.
+    pub fn new(name: String, time: f64, session_id: Option<String>, user_id: Option<String>, device_id: String, data: &str) -> Other {
+        Other { name, time, session_id, user_id, device_id, data: serde_json::from_str(data).unwrap_or_default() }
+    }
 }
 
 #[derive(Serialize)]
@@ -114,11 +67,11 @@ struct Tally {
     median_seconds: Option<f64>,
 }
 
-pub fn usage(conn: &Connection, api_key: &str) -> rusqlite::Result<Usage> {
-    let sessions = sessions(conn, api_key, None, None)?;
-    let users = tally(&sessions, |s| s.user_id.clone()).into_iter().map(|(user_id, tally)| UserUsage { user_id, tally });
-    let devices = tally(&sessions, |s| s.device_id.clone()).into_iter().map(|(device_id, tally)| DeviceUsage { device_id, tally });
-    Ok(Usage { users: users.collect(), devices: devices.collect() })
+/// Per user and per device, from a key's sessions.
+pub fn usage(sessions: &[Session]) -> Usage {
+    let users = tally(sessions, |s| s.user_id.clone()).into_iter().map(|(user_id, tally)| UserUsage { user_id, tally });
+    let devices = tally(sessions, |s| s.device_id.clone()).into_iter().map(|(device_id, tally)| DeviceUsage { device_id, tally });
+    Usage { users: users.collect(), devices: devices.collect() }
 }
 
 /// Groups sessions by `key`, the group with the most recent session first (ties in key order).
@@ -162,13 +115,6 @@ fn median(values: &mut [f64]) -> Option<f64> {
         n if n % 2 == 1 => Some(values[mid]),
         _ => Some((values[mid - 1] + values[mid]) / 2.0),
     }
-}
-
-/// The API keys that have data, for the dashboard's picker.
-pub fn keys(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut query = conn.prepare_cached("SELECT DISTINCT api_key FROM datapoints ORDER BY api_key")?;
-    let rows = query.query_map([], |row| row.get(0))?;
-    rows.collect()
 }
 
 #[cfg(test)]

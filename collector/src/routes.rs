@@ -1,7 +1,7 @@
 //! The HTTP surface: the data endpoint, the dashboard's queries, static files, CORS and the
 //! request log.
 
-use crate::db::{self, Db};
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::limit::Limiter;
 use crate::server::Client;
@@ -111,7 +111,7 @@ async fn data(
     let mut batch = validate::batch(&body, key).map_err(ApiError::bad_request)?;
     let rejected = std::mem::take(&mut batch.rejected);
     let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
-    app.db.run(move |conn| db::insert(conn, &batch, received)).await?;
+    app.db.insert(batch, received).await?;
     if rejected.is_empty() {
         Ok(Json(Value::Object(Default::default())))
     } else {
@@ -146,19 +146,19 @@ fn filter(query: Result<Query<Filter>, QueryRejection>) -> Result<(String, Filte
 
 async fn usage(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<queries::Usage>, ApiError> {
     let (key, _) = filter(query)?;
-    app.db.run(move |conn| queries::usage(conn, &key)).await.map(Json)
+    app.db.usage(key).await.map(Json)
 }
 
 async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Session>>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.run(move |conn| queries::sessions(conn, &key, f.user_id.as_deref(), f.device_id.as_deref())).await.map(Json)
+    app.db.sessions(key, f.user_id, f.device_id).await.map(Json)
 }
 
 async fn events(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Other>>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.run(move |conn| queries::events(conn, &key, f.user_id.as_deref(), f.device_id.as_deref())).await.map(Json)
+    app.db.events(key, f.user_id, f.device_id).await.map(Json)
 }
 
 async fn keys(State(app): State<App>) -> Result<Json<Vec<String>>, ApiError> {
-    app.db.run(|conn| queries::keys(conn)).await.map(Json)
+    app.db.keys().await.map(Json)
 }

@@ -38,6 +38,11 @@ impl Event {
     pub fn is_session(&self) -> bool {
         matches!(self.name.as_str(), "ss" | "se")
     }
+
+    /// Its `data`, as it is stored.
+    pub fn data_json(&self) -> String {
+        Value::Object(self.data.clone()).to_string()
+    }
 }
 
 /// A datapoint left out, and why.

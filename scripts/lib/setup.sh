@@ -1,7 +1,8 @@
 # Installs what the build and the tests need, each only when it is missing: the wasm32 target, a
 # pinned nightly with rust-src, the
 # wasm-bindgen CLI of exactly the crate's version, binaryen's wasm-opt, Chromium and chromedriver,
-# and the npm packages of the browser tests. Sourced by build.sh and test.sh.
+# the npm packages of the browser tests, and PostgreSQL for the collector's tests. Sourced by build.sh
+# and test.sh.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -62,4 +63,32 @@ pack_pkg() {
   tarball=$(cd "$ROOT/pkg" && npm pack --pack-destination "$ROOT/target/npm" --silent | tail -n 1)
   [ -n "$tarball" ] && [ -f "$ROOT/target/npm/$tarball" ] || { say "npm pack of pkg/ failed"; return 1; }
   echo "$ROOT/target/npm/$tarball"
+}
+
+# PostgreSQL from Debian, for the collector's tests on PostgreSQL.
+ensure_postgres() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+}
+
+# A throwaway PostgreSQL server on a free port in a temporary directory, run as the `postgres`
+# user when this is root (PostgreSQL refuses to run as root). Sets PG_URL (the server, without a
+# database name) and PG_DIR; stop it with stop_postgres.
+start_postgres() {
+  ensure_postgres
+  PG_DIR=$(mktemp -d)
+  local port; port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  local as=(); [ "$(id -u)" -eq 0 ] && { chown postgres "$PG_DIR"; as=(runuser -u postgres --); }
+  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" >/dev/null
+  PG_URL="postgres://postgres@127.0.0.1:$port"
+  PG_AS=("${as[@]}")
+}
+
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
 }

@@ -1,5 +1,9 @@
 //! What the integration tests share: the real collector binary run on a temporary directory,
 //! a small HTTP/1.1 client over `TcpStream`, and builders for the SDK's batches.
+//!
+//! With `COLLECTOR_TEST_PG` set to a PostgreSQL server's URL (`scripts/test.sh` starts one), every
+//! collector stores in a fresh database of that server instead of a SQLite file: the same suite
+//! runs on both.
 
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
@@ -12,8 +16,9 @@ use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// A directory under the system's temp dir, removed when dropped.
-pub struct TempDir(PathBuf);
+/// A directory under the system's temp dir, removed when dropped; its database is a SQLite file
+/// in it or, under `COLLECTOR_TEST_PG`, a PostgreSQL database of its own.
+pub struct TempDir(PathBuf, Option<String>);
 
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
@@ -22,7 +27,22 @@ impl TempDir {
         let path = std::env::temp_dir().join(format!("collector-test-{}-{n}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(path.join("root")).unwrap();
-        TempDir(path)
+        let postgres = std::env::var("COLLECTOR_TEST_PG").ok().map(|server| {
+            let database = format!("t{}_{n}_{}", std::process::id(), name.replace('-', "_"));
+            let created = Command::new("psql")
+                .arg(format!("{server}/postgres"))
+                .args(["-qc", &format!("CREATE DATABASE {database}")])
+                .status()
+                .expect("psql runs");
+            assert!(created.success(), "cannot create the test database {database}");
+            format!("{server}/{database}")
+        });
+        TempDir(path, postgres)
+    }
+
+    /// What `--db` is given.
+    pub fn database(&self) -> String {
+        self.1.clone().unwrap_or_else(|| self.db().to_str().unwrap().to_owned())
     }
 
     pub fn path(&self) -> &Path {
@@ -76,7 +96,7 @@ impl Server {
         };
         let mut child = command
             .args(["--port", "0", "--db"])
-            .arg(dir.db())
+            .arg(dir.database())
             .arg("--root")
             .arg(dir.root())
             .args(args)
