@@ -61,7 +61,7 @@ pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) 
                 let v = value()?;
                 parsed.port = v.parse().map_err(|_| format!("--port {v:?} is not a port number (0 to 65535)"))?;
             }
-            "--db" => parsed.db = value()?.into(),
+            "--db" => parsed.db = value()?,
             "--api-key" => {
                 let key = value()?;
                 if key.is_empty() {
