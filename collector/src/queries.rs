@@ -41,6 +41,9 @@ impl Other {
 pub struct Usage {
     users: Vec<UserUsage>,
     devices: Vec<DeviceUsage>,
+    /// How many users and devices match, of which `users` and `devices` hold the first `limit`.
+    users_matching: usize,
+    devices_matching: usize,
 }
 
 #[derive(Serialize)]
@@ -67,11 +70,62 @@ struct Tally {
     median_seconds: Option<f64>,
 }
 
-/// Per user and per device, from a key's sessions.
-pub fn usage(sessions: &[Session]) -> Usage {
-    let users = tally(sessions, |s| s.user_id.clone()).into_iter().map(|(user_id, tally)| UserUsage { user_id, tally });
-    let devices = tally(sessions, |s| s.device_id.clone()).into_iter().map(|(device_id, tally)| DeviceUsage { device_id, tally });
-    Usage { users: users.collect(), devices: devices.collect() }
+/// Per user and per device, from a key's sessions: those whose id contains `search` (ignoring
+/// case; anonymous sessions match "anonymous"), the most recently active first, `limit` of each.
+pub fn usage(sessions: &[Session], search: Option<&str>, limit: usize) -> Usage {
+    let search = search.map(str::to_lowercase).unwrap_or_default();
+    let matches = |id: Option<&str>| id.unwrap_or("anonymous").to_lowercase().contains(&search);
+    let users: Vec<_> = tally(sessions, |s| s.user_id.clone()).into_iter().filter(|(u, _)| matches(u.as_deref())).collect();
+    let devices: Vec<_> = tally(sessions, |s| s.device_id.clone()).into_iter().filter(|(d, _)| matches(Some(d))).collect();
+    Usage {
+        users_matching: users.len(),
+        devices_matching: devices.len(),
+        users: users.into_iter().take(limit).map(|(user_id, tally)| UserUsage { user_id, tally }).collect(),
+        devices: devices.into_iter().take(limit).map(|(device_id, tally)| DeviceUsage { device_id, tally }).collect(),
+    }
+}
+
+/// One day (UTC) of a key's sessions, by the day they started.
+#[derive(Serialize, Debug, PartialEq)]
+pub struct Day {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub sessions: u64,
+    /// Of those that ended.
+    pub median_seconds: Option<f64>,
+}
+
+/// Sessions per day and their median length, every day from the first to the last included.
+pub fn daily(sessions: &[Session]) -> Vec<Day> {
+    let mut days: BTreeMap<i64, (u64, Vec<f64>)> = BTreeMap::new();
+    for s in sessions {
+        let Some(at) = s.start.or(s.end) else { continue };
+        let day = days.entry((at / 86_400.0).floor() as i64).or_default();
+        day.0 += 1;
+        day.1.extend(s.duration);
+    }
+    let (Some(&first), Some(&last)) = (days.keys().next(), days.keys().next_back()) else { return Vec::new() };
+    (first..=last)
+        .map(|n| {
+            let (sessions, mut durations) = days.remove(&n).unwrap_or_default();
+            Day { day: date(n), sessions, median_seconds: median(&mut durations) }
+        })
+        .collect()
+}
+
+/// Day `n` after 1970-01-01 as `YYYY-MM-DD` (the civil calendar, as in Howard Hinnant's
+/// `civil_from_days`).
+fn date(n: i64) -> String {
+    let z = n + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Groups sessions by `key`, the group with the most recent session first (ties in key order).
@@ -120,6 +174,14 @@ fn median(values: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::median;
+
+    #[test]
+    fn dates() {
+        assert_eq!(super::date(0), "1970-01-01");
+        assert_eq!(super::date(20_454), "2026-01-01");
+        assert_eq!(super::date(20_513), "2026-03-01");
+        assert_eq!(super::date(-1), "1969-12-31");
+    }
 
     #[test]
     fn medians() {

@@ -52,6 +52,7 @@ pub fn router(app: App, root: &Path) -> Router {
         .route("/api/v3/sessions", get(sessions))
         .route("/api/v3/keys", get(keys))
         .route("/api/v3/events", get(events))
+        .route("/api/v3/daily", get(daily))
         .route_layer(middleware::from_fn_with_state(app.clone(), owner_only));
     writes
         .merge(reads)
@@ -133,6 +134,10 @@ struct Filter {
     api_key: Option<String>,
     user_id: Option<String>,
     device_id: Option<String>,
+    /// `usage`: only the users and devices whose id contains this.
+    q: Option<String>,
+    /// `usage`: at most this many users and devices (default 100).
+    limit: Option<usize>,
 }
 
 /// The query string, with `api_key` required; refusals as JSON like every other error.
@@ -145,8 +150,8 @@ fn filter(query: Result<Query<Filter>, QueryRejection>) -> Result<(String, Filte
 }
 
 async fn usage(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<queries::Usage>, ApiError> {
-    let (key, _) = filter(query)?;
-    app.db.usage(key).await.map(Json)
+    let (key, f) = filter(query)?;
+    app.db.usage(key, f.q.filter(|q| !q.is_empty()), f.limit.unwrap_or(100)).await.map(Json)
 }
 
 async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Session>>, ApiError> {
@@ -157,6 +162,11 @@ async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryReje
 async fn events(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Other>>, ApiError> {
     let (key, f) = filter(query)?;
     app.db.events(key, f.user_id, f.device_id).await.map(Json)
+}
+
+async fn daily(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Day>>, ApiError> {
+    let (key, _) = filter(query)?;
+    app.db.daily(key).await.map(Json)
 }
 
 async fn keys(State(app): State<App>) -> Result<Json<Vec<String>>, ApiError> {

@@ -31,10 +31,10 @@ fn a_batch_is_stored_and_shows_in_the_queries() {
     user["user_id"] = json!("user-42");
     let mut device = tally;
     device["device_id"] = json!("dev-1");
-    assert_eq!(server.usage("API-KEY"), json!({ "users": [user], "devices": [device] }));
+    assert_eq!(server.usage("API-KEY"), json!({ "users": [user], "devices": [device], "users_matching": 1, "devices_matching": 1 }));
     // Another key sees nothing of it.
     assert_eq!(server.sessions("api_key=OTHER"), Vec::<Value>::new());
-    assert_eq!(server.usage("OTHER"), json!({ "users": [], "devices": [] }));
+    assert_eq!(server.usage("OTHER"), json!({ "users": [], "devices": [], "users_matching": 0, "devices_matching": 0 }));
 }
 
 #[test]
@@ -132,8 +132,17 @@ fn users_and_devices_are_tallied_and_filtered() {
                 { "device_id": "dev-b", "sessions": 3, "open": 1, "total_seconds": 65.0, "median_seconds": 32.5 },
                 { "device_id": "dev-a", "sessions": 3, "open": 0, "total_seconds": 31.0, "median_seconds": 10.0 },
             ],
+            "users_matching": 3,
+            "devices_matching": 2,
         })
     );
+    // Searched (ignoring case; anonymous sessions are "anonymous") and limited.
+    let searched = server.get_json("/api/v3/usage?api_key=k&q=ALI&limit=5");
+    assert_eq!((searched["users"][0]["user_id"].clone(), searched["users_matching"].clone()), (json!("alice"), json!(1)));
+    assert_eq!(searched["devices_matching"], json!(0));
+    assert_eq!(server.get_json("/api/v3/usage?api_key=k&q=anon")["users"][0]["user_id"], json!(null));
+    let limited = server.get_json("/api/v3/usage?api_key=k&limit=1");
+    assert_eq!((limited["users"].as_array().unwrap().len(), limited["users_matching"].clone()), (1, json!(3)));
     let ids = |query: &str| -> Vec<Value> { server.sessions(query).iter().map(|s| s["session_id"].clone()).collect() };
     // Ordered by start.
     assert_eq!(ids("api_key=k"), [6, 1, 2, 3, 4, 5].map(|n| json!(uuid(n))));
@@ -209,4 +218,29 @@ fn what_braze_sends_is_kept_custom_events_and_all_once_each() {
         ])
     );
     assert_eq!(server.get_json("/api/v3/events?api_key=braze-key&user_id=user-7").as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn sessions_per_day_and_their_median_length_cover_every_day() {
+    let dir = TempDir::new("daily");
+    let server = Server::start(&dir, &[]);
+    let day = 86_400.0;
+    let start = 1_767_225_600.0; // 2026-01-01
+    let events = vec![
+        ss(1, start + 10.0),
+        se(1, start + 70.0, 60.0),
+        ss(2, start + 100.0),
+        se(2, start + 400.0, 300.0),
+        ss(3, start + 2.0 * day + 5.0), // still open
+    ];
+    assert_eq!(server.send(&batch("k", "dev", Some("u"), events)).status, 200);
+    assert_eq!(
+        server.get_json("/api/v3/daily?api_key=k"),
+        json!([
+            { "day": "2026-01-01", "sessions": 2, "median_seconds": 180.0 },
+            { "day": "2026-01-02", "sessions": 0, "median_seconds": null },
+            { "day": "2026-01-03", "sessions": 1, "median_seconds": null },
+        ])
+    );
+    assert_eq!(server.get_json("/api/v3/daily?api_key=none"), json!([]));
 }

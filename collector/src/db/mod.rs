@@ -28,7 +28,11 @@ mod sql {
                    MAX(CASE name WHEN 'se' THEN time END) AS end_time,
                    MAX(CASE name WHEN 'se' THEN duration END) AS duration,
                    COUNT(CASE name WHEN 'se' THEN 1 END) = 0 AS open
-            FROM datapoints WHERE api_key = $1 GROUP BY session_id) AS sessions
+            FROM datapoints
+            -- Of one user or device: its sessions found through the indexes, then read whole.
+            WHERE api_key = $1 AND (CAST($2 AS TEXT) IS NULL AND CAST($3 AS TEXT) IS NULL OR session_id IN (
+                SELECT session_id FROM datapoints WHERE api_key = $1 AND (user_id = $2 OR device_id = $3)))
+            GROUP BY session_id) AS sessions
         WHERE (CAST($2 AS TEXT) IS NULL OR user_id = $2) AND (CAST($3 AS TEXT) IS NULL OR device_id = $3)
         ORDER BY COALESCE(start_time, end_time), session_id";
     pub const EVENTS: &str = "
@@ -90,8 +94,12 @@ impl Db {
         }
     }
 
-    pub async fn usage(&self, key: String) -> Result<Usage, ApiError> {
-        Ok(queries::usage(&self.sessions(key, None, None).await?))
+    pub async fn usage(&self, key: String, search: Option<String>, limit: usize) -> Result<Usage, ApiError> {
+        Ok(queries::usage(&self.sessions(key, None, None).await?, search.as_deref(), limit))
+    }
+
+    pub async fn daily(&self, key: String) -> Result<Vec<queries::Day>, ApiError> {
+        Ok(queries::daily(&self.sessions(key, None, None).await?))
     }
 
     /// The API keys that have data, for the dashboard's picker.

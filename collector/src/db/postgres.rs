@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS events (
     received   DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (api_key, device_id, name, time, data)
 );
+CREATE INDEX IF NOT EXISTS datapoints_by_user ON datapoints (api_key, user_id);
+CREATE INDEX IF NOT EXISTS datapoints_by_device ON datapoints (api_key, device_id);
+CREATE INDEX IF NOT EXISTS events_by_user ON events (api_key, user_id);
 ";
 
 #[derive(Clone)]
