@@ -1,15 +1,22 @@
-// The App Usage dashboard: per user and per device, the Sessions count, total and median
-// duration (from the collector's /api/v3/usage), and a timeline with one bar per session
-// (from /api/v3/sessions), open sessions drawn up to now and marked.
+// The App Usage dashboard, for sites with real traffic: sessions per day and their median length
+// (/api/v3/daily), the users and devices (/api/v3/usage: searchable, the most recently active
+// first, their Sessions count, total and median duration), and the timeline of the one selected
+// (/api/v3/sessions of that user or device): one bar per session, open ones drawn up to now and
+// marked. Every figure that may be missing is shown as a dash, never as NaN.
 import { read as json, setToken, token, Unauthorized } from '/www/token.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const picker = $('key');
+const LIST = 50;
 
-const seconds = (s) => (s == null ? '–' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+const number = (n) => (Number.isFinite(n) ? n.toLocaleString('en') : '–');
+const seconds = (s) => (!Number.isFinite(s) ? '–' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 const short = (id) => (id == null ? 'anonymous' : id.length > 20 ? `${id.slice(0, 8)}…` : id);
-const clock = (t) => new Date(t * 1000).toLocaleTimeString();
+const when = (t) => (Number.isFinite(t) ? new Date(t * 1000).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–');
+
+// What the timeline shows: a user (`null`: the anonymous sessions) or a device.
+let selected = null;
 
 function askForToken() {
   if (token() !== null) $('token-note').textContent = 'That token was refused; try again.';
@@ -23,11 +30,51 @@ $('token-form').onsubmit = (event) => {
   refresh();
 };
 
-function fillTable(table, rows, idField) {
+function el(name, attributes, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, v);
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+// Bars for the sessions started each day, a line for their median length, on two scales.
+function drawDaily(days) {
+  const box = $('daily');
+  if (!days.length) return box.replaceChildren('No sessions yet.');
+  const width = 900, height = 220, left = 44, right = 50, top = 12, bottom = 26;
+  const most = Math.max(1, ...days.map((d) => d.sessions));
+  const longest = Math.max(1, ...days.map((d) => d.median_seconds ?? 0));
+  const step = (width - left - right) / days.length;
+  const y = (v, max) => top + (height - top - bottom) * (1 - v / max);
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': 'Sessions per day and their median length' });
+  for (const [v, anchor, x, max, format] of [[most, 'end', left - 6, most, number], [longest, 'start', width - right + 6, longest, seconds]]) {
+    svg.append(el('text', { x, y: y(v, max) + 4, 'text-anchor': anchor, 'font-size': 11, fill: '#6b7385' }, format(v)));
+  }
+  svg.append(el('line', { x1: left, x2: width - right, y1: y(0, 1), y2: y(0, 1), stroke: '#e3e6ee' }));
+  const points = [];
+  days.forEach((d, i) => {
+    const x = left + i * step;
+    const bar = el('rect', { class: 'day', x: x + step * 0.15, y: y(d.sessions, most), width: Math.max(step * 0.7, 1), height: y(0, most) - y(d.sessions, most), fill: '#c9b5f4' });
+    bar.append(el('title', {}, `${d.day}: ${number(d.sessions)} sessions, median ${seconds(d.median_seconds)}`));
+    svg.append(bar);
+    if (d.median_seconds != null) points.push(`${x + step / 2},${y(d.median_seconds, longest)}`);
+  });
+  if (points.length) svg.append(el('polyline', { points: points.join(' '), fill: 'none', stroke: '#1a9e6a', 'stroke-width': 2 }));
+  const labels = [...new Set([0, Math.floor((days.length - 1) / 2), days.length - 1])];
+  for (const i of labels) {
+    svg.append(el('text', { x: left + (i + 0.5) * step, y: height - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#6b7385' }, days[i].day));
+  }
+  box.replaceChildren(svg);
+}
+
+function fillTable(table, rows, field) {
   table.tBodies[0].replaceChildren(...rows.map((row) => {
     const tr = document.createElement('tr');
-    tr.dataset.id = row[idField] ?? '';
-    for (const [text, numeric] of [[short(row[idField]), false], [row.sessions, true], [row.open ? `${row.open}` : '0', true],
+    const id = row[field] ?? null;
+    tr.dataset.id = id ?? '';
+    tr.setAttribute('aria-selected', String(selected !== undefined && selected?.field === field && selected.id === id));
+    tr.onclick = () => { selected = { field, id }; refresh(); };
+    for (const [text, numeric] of [[short(id), false], [number(row.sessions), true], [number(row.open), true],
       [seconds(row.total_seconds), true], [seconds(row.median_seconds), true]]) {
       const td = document.createElement('td');
       td.textContent = text;
@@ -38,43 +85,35 @@ function fillTable(table, rows, idField) {
   }));
 }
 
-function el(name, attributes, text) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, v);
-  if (text != null) node.textContent = text;
-  return node;
-}
-
-// One row per user (or device), one bar per session from its start to its end (or to now, dashed, if open).
-function drawTimeline(sessions, field) {
+// One row per day with sessions, one bar per session from its start to its end (or to now,
+// dashed, if open): weeks of sessions stay readable.
+function drawTimeline(sessions) {
   const box = $('timeline');
   if (!sessions.length) return box.replaceChildren('No sessions yet.');
   const now = Date.now() / 1000;
-  const starts = sessions.map((s) => s.start ?? s.end);
-  const from = Math.min(...starts);
-  const to = Math.max(now, ...sessions.map((s) => s.end ?? now));
-  const rows = [...new Set(sessions.map((s) => s[field] ?? null))];
-  const width = 900, label = 130, row = 30, top = 24;
-  const x = (t) => label + ((t - from) / Math.max(to - from, 1)) * (width - label - 10);
-  const svg = el('svg', { viewBox: `0 0 ${width} ${top + rows.length * row + 10}`, width: '100%', role: 'img', 'aria-label': 'Sessions over time' });
-  for (const [t, anchor] of [[from, 'start'], [(from + to) / 2, 'middle'], [to, 'end']]) {
-    svg.append(el('text', { x: x(t), y: 14, 'text-anchor': anchor, 'font-size': 11, fill: '#6b7385' }, clock(t)));
-    svg.append(el('line', { x1: x(t), x2: x(t), y1: 18, y2: top + rows.length * row, stroke: '#e3e6ee' }));
+  const day = (t) => new Date(t * 1000).toISOString().slice(0, 10);
+  const rows = [...new Set(sessions.map((s) => day(s.start ?? s.end)))];
+  const width = 900, label = 92, row = 26, top = 22;
+  const x = (t) => label + (t / 86400) * (width - label - 10);
+  const svg = el('svg', { viewBox: `0 0 ${width} ${top + rows.length * row + 6}`, width: '100%', role: 'img', 'aria-label': 'Sessions over time' });
+  for (const h of [0, 6, 12, 18, 24]) {
+    svg.append(el('text', { x: x(h * 3600), y: 14, 'text-anchor': h === 0 ? 'start' : h === 24 ? 'end' : 'middle', 'font-size': 11, fill: '#6b7385' }, `${h}:00`));
+    svg.append(el('line', { x1: x(h * 3600), x2: x(h * 3600), y1: 18, y2: top + rows.length * row, stroke: '#e3e6ee' }));
   }
-  rows.forEach((row, i) => {
-    const y = top + i * row;
-    svg.append(el('text', { x: 0, y: y + 19, 'font-size': 12, fill: '#1d2330' }, short(row)));
-    for (const s of sessions.filter((s) => (s[field] ?? null) === row)) {
-      const start = s.start ?? s.end, end = s.end ?? now;
-      const bar = el('rect', {
-        x: x(start), y: y + 6, width: Math.max(x(end) - x(start), 3), height: 18, rx: 4,
-        fill: s.open ? '#e9fbf3' : '#7b3fe4', stroke: s.open ? '#1a9e6a' : 'none', 'stroke-dasharray': s.open ? '4 3' : '',
-        class: s.open ? 'session open' : 'session',
-      });
-      bar.append(el('title', {}, `${s.session_id}\n${clock(start)} → ${s.open ? 'open' : clock(s.end)}${s.duration != null ? ` (${seconds(s.duration)})` : ''}`));
-      svg.append(bar);
-    }
-  });
+  rows.forEach((d, i) => svg.append(el('text', { x: 0, y: top + i * row + 17, 'font-size': 12, fill: '#1d2330' }, d)));
+  for (const s of sessions) {
+    const start = s.start ?? s.end;
+    const end = s.end ?? (s.open ? now : start);
+    const midnight = Date.parse(`${day(start)}T00:00:00Z`) / 1000;
+    const y = top + rows.indexOf(day(start)) * row + 4;
+    const bar = el('rect', {
+      x: x(start - midnight), y, width: Math.max(x(Math.min(end, midnight + 86400) - midnight) - x(start - midnight), 3), height: 16, rx: 4,
+      fill: s.open ? '#e9fbf3' : '#7b3fe4', stroke: s.open ? '#1a9e6a' : 'none', 'stroke-dasharray': s.open ? '4 3' : '',
+      class: s.open ? 'session open' : 'session',
+    });
+    bar.append(el('title', {}, `${s.session_id}\n${when(start)} → ${s.open ? 'open' : when(s.end)}${s.duration != null ? ` (${seconds(s.duration)})` : ''}`));
+    svg.append(bar);
+  }
   box.replaceChildren(svg);
 }
 
@@ -87,16 +126,29 @@ async function refresh() {
     picker.replaceChildren(...keys.map((k) => Object.assign(document.createElement('option'), { value: k, textContent: k, selected: k === chosen })));
     if (!chosen) return;
     const key = encodeURIComponent(chosen);
-    const [usage, sessions] = await Promise.all([json(`/api/v3/usage?api_key=${key}`), json(`/api/v3/sessions?api_key=${key}`)]);
+    const q = encodeURIComponent($('search').value.trim());
+    const [days, usage] = await Promise.all([json(`/api/v3/daily?api_key=${key}`), json(`/api/v3/usage?api_key=${key}&limit=${LIST}&q=${q}`)]);
+    drawDaily(days);
+    // The most recently active user until one is chosen.
+    if (selected === null && usage.users.length) selected = { field: 'user_id', id: usage.users[0].user_id ?? null };
     fillTable($('users'), usage.users, 'user_id');
     fillTable($('devices'), usage.devices, 'device_id');
-    drawTimeline(sessions, $('group').value);
+    $('users-count').textContent = `${number(usage.users.length)} of ${number(usage.users_matching)}`;
+    $('devices-count').textContent = `${number(usage.devices.length)} of ${number(usage.devices_matching)}`;
+    if (!selected) return drawTimeline([]);
+    $('selected').textContent = selected.field === 'user_id' ? `user ${short(selected.id)}` : `device ${short(selected.id)}`;
+    // Anonymous sessions have no user id to ask for: they are picked from the key's sessions.
+    const sessions = selected.id === null
+      ? (await json(`/api/v3/sessions?api_key=${key}`)).filter((s) => s.user_id === null)
+      : await json(`/api/v3/sessions?api_key=${key}&${selected.field}=${encodeURIComponent(selected.id)}`);
+    drawTimeline(sessions);
   } catch (error) {
     if (error instanceof Unauthorized) return askForToken();
     $('timeline').textContent = `The collector is not answering (${error.message}).`;
   }
 }
-picker.onchange = refresh;
-$('group').onchange = refresh;
-setInterval(refresh, 2000);
+picker.onchange = () => { selected = null; refresh(); };
+let typing;
+$('search').oninput = () => { clearTimeout(typing); typing = setTimeout(refresh, 250); };
+setInterval(() => document.visibilityState === 'visible' && refresh(), 3000);
 refresh();
