@@ -5,7 +5,8 @@
 // Prints requests/s, datapoints/s, p50 and p99 latency, and checks that what the collector stored
 // equals the distinct datapoints sent: nothing lost, nothing doubled.
 // Usage: node bench/load.mjs <collector binary> <postgres server URL>  (scripts/load.sh runs it)
-//   LOAD_CLIENTS (32), LOAD_BATCHES per client (300), LOAD_EVENTS per batch (10).
+//   LOAD_CLIENTS (32), LOAD_BATCHES per client (300), LOAD_EVENTS per batch (10); then the
+//   dashboard's reads timed on a million datapoints on each database (LOAD_QUERIES=0 skips them).
 import http from 'node:http';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -116,10 +117,69 @@ for (const [label, count] of [['one collector, PostgreSQL', 1], ['two collectors
 }
 agent.destroy();
 
+// The dashboard's reads on a million datapoints (500,000 sessions of 10,000 users on 20,000
+// devices over 30 days), on each database: the median of five of each.
+async function queries(label, server) {
+  const key = 'big';
+  const start = 1_767_225_600;
+  const bodies = [];
+  for (let b = 0; b < 1000; b++) {
+    const events = [];
+    for (let i = 0; i < 500; i++) {
+      const n = b * 500 + i;
+      const session = `s-${n}`;
+      const user = `user-${n % 10_000}`;
+      const t = start + (n * 5.184) % (30 * 86400);
+      events.push({ name: 'ss', time: t, session_id: session, data: {}, user_id: user }, { name: 'se', time: t + 60 + (n % 600), session_id: session, data: { d: 60 + (n % 600) }, user_id: user });
+    }
+    bodies.push(JSON.stringify({ api_key: key, time: start, sdk_version: '0.1.0', device_id: `device-${b % 20}-${b}`, events }));
+  }
+  const loading = performance.now();
+  for (let i = 0; i < bodies.length; i += CLIENTS) {
+    await Promise.all(bodies.slice(i, i + CLIENTS).map(async (body) => {
+      const answer = await request(server, 'POST', '/api/v3/data/', body);
+      if (answer.status !== 200) throw new Error(`${answer.status} ${answer.text}`);
+    }));
+  }
+  const loaded = (performance.now() - loading) / 1000;
+  const timed = {};
+  for (const [name, path] of [['usage', `/api/v3/usage?api_key=${key}&limit=50`], ['usage, searched', `/api/v3/usage?api_key=${key}&limit=50&q=user-42`],
+    ['daily', `/api/v3/daily?api_key=${key}`], ["one user's sessions", `/api/v3/sessions?api_key=${key}&user_id=user-4242`]]) {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const answer = await request(server, 'GET', path);
+      if (answer.status !== 200) throw new Error(`${path}: ${answer.status}`);
+      times.push(performance.now() - t0);
+    }
+    timed[name] = times.sort((a, b) => a - b)[2];
+  }
+  return { label, loaded, timed };
+}
+
+const big = [];
+if (process.env.LOAD_QUERIES !== '0') {
+  const one = await startCollector(join(dir, 'big.db'));
+  big.push(await queries('SQLite', one));
+  await one.stop();
+  const db = `big_${Date.now()}`;
+  execFileSync('psql', [`${postgres}/postgres`, '-qc', `CREATE DATABASE ${db}`]);
+  const pg = await startCollector(`${postgres}/${db}`);
+  big.push(await queries('PostgreSQL', pg));
+  await pg.stop();
+}
+
 console.log(`\n${CLIENTS} clients × ${BATCHES} batches of ${EVENTS} datapoints, one batch in ten sent twice; ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| setup | requests | requests/s | datapoints/s | p50 | p99 | stored = distinct sent |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   console.log(`| ${r.label} | ${r.requests} in ${r.seconds.toFixed(1)} s | ${Math.round(r.rps)} | ${Math.round(r.dps)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.exact ? 'yes' : `NO: stored ${JSON.stringify(r.stored)}, sent ss ${r.sent.ss.size} se ${r.sent.se.size} other ${r.sent.other.size}`} |`);
+}
+if (big.length) {
+  const names = Object.keys(big[0].timed);
+  console.log(`\nThe dashboard's reads on 1,000,000 datapoints (500,000 sessions, 10,000 users, 30 days), median of 5:\n`);
+  console.log(`| database | loaded in | ${names.join(' | ')} |`);
+  console.log(`| --- | --- | ${names.map(() => '---').join(' | ')} |`);
+  for (const r of big) console.log(`| ${r.label} | ${r.loaded.toFixed(0)} s | ${names.map((n) => `${r.timed[n].toFixed(0)} ms`).join(' | ')} |`);
 }
 if (!results.every((r) => r.exact)) process.exit(1);

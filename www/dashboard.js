@@ -117,8 +117,12 @@ function drawTimeline(sessions) {
   box.replaceChildren(svg);
 }
 
+// One refresh at a time: on a big site a round of reads takes a second or two.
+let refreshing = false;
 async function refresh() {
   if (token() === null) return askForToken();
+  if (refreshing) return;
+  refreshing = true;
   try {
     const keys = await json('/api/v3/keys');
     $('token-form').hidden = true;
@@ -145,6 +149,8 @@ async function refresh() {
   } catch (error) {
     if (error instanceof Unauthorized) return askForToken();
     $('timeline').textContent = `The collector is not answering (${error.message}).`;
+  } finally {
+    refreshing = false;
   }
 }
 picker.onchange = () => { selected = null; refresh(); };

@@ -18,8 +18,8 @@ mod sql {
     pub const INSERT_OTHER: &str = "INSERT INTO events (api_key, device_id, name, time, data, session_id, user_id, received)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
     /// Each (api_key, session_id, name) is one row at most, so MAX only picks that row's value.
-    /// Sessions whose `ss` has not arrived are placed by their end.
-    pub const SESSIONS: &str = "
+    /// Sessions whose `ss` has not arrived are placed by their end. `{rows}`: which datapoints.
+    const SESSIONS: &str = "
         SELECT session_id, user_id, device_id, start_time, end_time, duration, open FROM (
             SELECT session_id,
                    COALESCE(MAX(CASE name WHEN 'ss' THEN user_id END), MAX(CASE name WHEN 'se' THEN user_id END)) AS user_id,
@@ -28,13 +28,23 @@ mod sql {
                    MAX(CASE name WHEN 'se' THEN time END) AS end_time,
                    MAX(CASE name WHEN 'se' THEN duration END) AS duration,
                    COUNT(CASE name WHEN 'se' THEN 1 END) = 0 AS open
-            FROM datapoints
-            -- Of one user or device: its sessions found through the indexes, then read whole.
-            WHERE api_key = $1 AND (CAST($2 AS TEXT) IS NULL AND CAST($3 AS TEXT) IS NULL OR session_id IN (
-                SELECT session_id FROM datapoints WHERE api_key = $1 AND (user_id = $2 OR device_id = $3)))
+            FROM datapoints WHERE {rows}
             GROUP BY session_id) AS sessions
         WHERE (CAST($2 AS TEXT) IS NULL OR user_id = $2) AND (CAST($3 AS TEXT) IS NULL OR device_id = $3)
         ORDER BY COALESCE(start_time, end_time), session_id";
+
+    /// A key's sessions, of one user and/or one device when given: those found through the
+    /// indexes by user and by device, then read whole (a session's user may be on its ss only).
+    pub fn sessions(filtered: bool) -> String {
+        let rows = if filtered {
+            "api_key = $1 AND session_id IN (
+                SELECT session_id FROM datapoints WHERE api_key = $1 AND user_id = $2
+                UNION SELECT session_id FROM datapoints WHERE api_key = $1 AND device_id = $3)"
+        } else {
+            "api_key = $1"
+        };
+        SESSIONS.replace("{rows}", rows)
+    }
     pub const EVENTS: &str = "
         SELECT name, time, session_id, user_id, device_id, data FROM events
         WHERE api_key = $1 AND (CAST($2 AS TEXT) IS NULL OR user_id = $2) AND (CAST($3 AS TEXT) IS NULL OR device_id = $3)

@@ -86,7 +86,7 @@ impl Postgres {
 
     pub async fn sessions(&self, key: String, user: Option<String>, device: Option<String>) -> Result<Vec<Session>, ApiError> {
         let client = self.client().await?;
-        let query = client.prepare_cached(sql::SESSIONS).await.map_err(ApiError::internal)?;
+        let query = client.prepare_cached(&sql::sessions(user.is_some() || device.is_some())).await.map_err(ApiError::internal)?;
         let rows = client.query(&query, &[&key, &user, &device]).await.map_err(ApiError::internal)?;
         Ok(rows
             .iter()

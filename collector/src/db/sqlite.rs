@@ -119,7 +119,7 @@ impl Sqlite {
 
     pub async fn sessions(&self, key: String, user: Option<String>, device: Option<String>) -> Result<Vec<Session>, ApiError> {
         self.run(move |conn| {
-            let mut query = conn.prepare_cached(sql::SESSIONS)?;
+            let mut query = conn.prepare_cached(&sql::sessions(user.is_some() || device.is_some()))?;
             let rows = query.query_map(params![key, user, device], |row| {
                 Ok(Session {
                     session_id: row.get(0)?,
