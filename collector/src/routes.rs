@@ -4,20 +4,20 @@
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::limit::Limiter;
-use crate::server::Client;
 use crate::{queries, validate};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, Request, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -95,11 +95,11 @@ async fn log(request: Request, next: Next) -> Response {
 /// datapoints left out: `{"rejected": [{"index": 1, "reason": "time is not a number"}]}`.
 async fn data(
     State(app): State<App>,
-    Extension(Client(client)): Extension<Client>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    app.limiter.take(client, Instant::now()).map_err(ApiError::too_many)?;
+    app.limiter.take(client.ip(), Instant::now()).map_err(ApiError::too_many)?;
     let body = tokio::time::timeout(app.body_timeout, read_limited(body))
         .await
         .map_err(|_| ApiError::timeout(format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64())))??;

@@ -1,20 +1,22 @@
 //! Connections: accepted here rather than by `axum::serve`, so that a client that does not finish
 //! sending its request head in time is disconnected (hyper's header read timeout needs its timer,
-//! which `axum::serve` does not set); each request learns its client's address for the rate limit.
+//! which `axum::serve` does not set); each request carries its client's address as axum's
+//! `ConnectInfo`, for the rate limit.
 
-use axum::{Extension, Router};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::Router;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
-
-/// The address a request came from.
-#[derive(Clone, Copy)]
-pub struct Client(pub IpAddr);
+use tower_service::Service;
 
 /// Serves `router` until `stop` resolves, then lets requests in flight finish (for up to
 /// `timeout`). A request head not read within `timeout` closes its connection; so does a
@@ -36,7 +38,11 @@ pub async fn serve(listener: TcpListener, router: Router, timeout: Duration, sto
                         continue;
                     }
                 };
-                let service = TowerToHyperService::new(router.clone().layer(Extension(Client(peer.ip()))));
+                let router = router.clone();
+                let service = service_fn(move |mut request: Request<Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    router.clone().call(request.map(Body::new))
+                });
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     // A client that goes away or times out is not an error of ours.
