@@ -77,7 +77,7 @@ ensure_postgres() {
 start_postgres() {
   ensure_postgres
   PG_DIR=$(mktemp -d)
-  local port; port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  local port; port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
   local as=(); [ "$(id -u)" -eq 0 ] && { chown postgres "$PG_DIR"; as=(runuser -u postgres --); }
   "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
   "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
