@@ -68,6 +68,15 @@ async fn serve(args: args::Args) -> Result<(), String> {
     if args.admin_token.is_none() {
         tracing::warn!("no admin token (--admin-token, --admin-token-file or COLLECTOR_ADMIN_TOKEN): every read is refused");
     }
+    let folding = db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            // A failure is the database's, logged by `ApiError`; the next read folds again.
+            let _ = folding.fold().await;
+        }
+    });
     let app = routes::App {
         db,
         api_keys: Arc::new(args.api_keys.into_iter().collect()),

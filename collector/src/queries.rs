@@ -2,7 +2,6 @@
 //! statements that read them are in `db`).
 
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// A session as its datapoints tell it: the `ss` gives its start, the `se` its end (the time the
 /// SDK stamped, never the arrival) and duration; user and device come from the `ss` when it has
@@ -63,26 +62,57 @@ struct DeviceUsage {
 
 /// One user's or device's sessions; total and median are over the ended ones.
 #[derive(Serialize)]
-struct Tally {
+pub struct Tally {
     sessions: u64,
     open: u64,
     total_seconds: f64,
     median_seconds: Option<f64>,
 }
 
-/// Per user and per device, from a key's sessions: those whose id contains `search` (ignoring
-/// case; anonymous sessions match "anonymous"), the most recently active first, `limit` of each.
-pub fn usage(sessions: &[Session], search: Option<&str>, limit: usize) -> Usage {
-    let search = search.map(str::to_lowercase).unwrap_or_default();
-    let matches = |id: Option<&str>| id.unwrap_or("anonymous").to_lowercase().contains(&search);
-    let users: Vec<_> = tally(sessions, |s| s.user_id.clone()).into_iter().filter(|(u, _)| matches(u.as_deref())).collect();
-    let devices: Vec<_> = tally(sessions, |s| s.device_id.clone()).into_iter().filter(|(d, _)| matches(Some(d))).collect();
-    Usage {
-        users_matching: users.len(),
-        devices_matching: devices.len(),
-        users: users.into_iter().take(limit).map(|(user_id, tally)| UserUsage { user_id, tally }).collect(),
-        devices: devices.into_iter().take(limit).map(|(device_id, tally)| DeviceUsage { device_id, tally }).collect(),
+impl Usage {
+    /// Users (`""`: the anonymous sessions) and devices, each with how many match.
+    pub fn new(users: (Vec<(String, Tally)>, i64), devices: (Vec<(String, Tally)>, i64)) -> Usage {
+        Usage {
+            users: users.0.into_iter().map(|(id, tally)| UserUsage { user_id: Some(id).filter(|id| !id.is_empty()), tally }).collect(),
+            devices: devices.0.into_iter().map(|(device_id, tally)| DeviceUsage { device_id, tally }).collect(),
+            users_matching: users.1 as usize,
+            devices_matching: devices.1 as usize,
+        }
     }
+}
+
+impl Tally {
+    /// From a tally's row (`rollup::Share`) and the median read for it.
+    pub fn new(sessions: i64, open: i64, total_ms: i64, median_seconds: Option<f64>) -> Tally {
+        Tally { sessions: sessions as u64, open: open as u64, total_seconds: total_ms as f64 / 1000.0, median_seconds }
+    }
+}
+
+/// What `usage` searches for: ids whose lowercase contains `search`, as a `LIKE` pattern.
+pub fn search_pattern(search: Option<&str>) -> String {
+    let mut pattern = String::from("%");
+    for c in search.unwrap_or_default().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Of `timed` durations in order, which to read for their median: how many, from which.
+pub fn middle_of(timed: i64) -> Option<(i64, i64)> {
+    match timed {
+        0 => None,
+        n if n % 2 == 1 => Some((1, n / 2)),
+        n => Some((2, n / 2 - 1)),
+    }
+}
+
+/// The median, from what `middle_of` said to read.
+pub fn median(middle: &[f64]) -> Option<f64> {
+    (!middle.is_empty()).then(|| middle.iter().sum::<f64>() / middle.len() as f64)
 }
 
 /// One day (UTC) of a key's sessions, by the day they started.
@@ -95,20 +125,15 @@ pub struct Day {
     pub median_seconds: Option<f64>,
 }
 
-/// Sessions per day and their median length, every day from the first to the last included.
-pub fn daily(sessions: &[Session]) -> Vec<Day> {
-    let mut days: BTreeMap<i64, (u64, Vec<f64>)> = BTreeMap::new();
-    for s in sessions {
-        let Some(at) = s.start.or(s.end) else { continue };
-        let day = days.entry((at / 86_400.0).floor() as i64).or_default();
-        day.0 += 1;
-        day.1.extend(s.duration);
-    }
-    let (Some(&first), Some(&last)) = (days.keys().next(), days.keys().next_back()) else { return Vec::new() };
+/// Every day from the first to the last included, from the days that have sessions: (day since
+/// 1970-01-01, sessions, median seconds), in order.
+pub fn daily(days: Vec<(i64, i64, Option<f64>)>) -> Vec<Day> {
+    let (Some(first), Some(last)) = (days.first().map(|d| d.0), days.last().map(|d| d.0)) else { return Vec::new() };
+    let mut days = days.into_iter().peekable();
     (first..=last)
-        .map(|n| {
-            let (sessions, mut durations) = days.remove(&n).unwrap_or_default();
-            Day { day: date(n), sessions, median_seconds: median(&mut durations) }
+        .map(|n| match days.next_if(|d| d.0 == n) {
+            Some((_, sessions, median_seconds)) => Day { day: date(n), sessions: sessions as u64, median_seconds },
+            None => Day { day: date(n), sessions: 0, median_seconds: None },
         })
         .collect()
 }
@@ -128,52 +153,9 @@ fn date(n: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Groups sessions by `key`, the group with the most recent session first (ties in key order).
-fn tally<K: Ord>(sessions: &[Session], key: impl Fn(&Session) -> K) -> Vec<(K, Tally)> {
-    struct Group {
-        sessions: u64,
-        open: u64,
-        durations: Vec<f64>,
-        latest: f64,
-    }
-    let mut groups = BTreeMap::new();
-    for s in sessions {
-        let g = groups.entry(key(s)).or_insert(Group { sessions: 0, open: 0, durations: Vec::new(), latest: f64::MIN });
-        g.sessions += 1;
-        g.open += u64::from(s.open);
-        g.durations.extend(s.duration);
-        // Every session has a start or an end: it has at least one datapoint.
-        g.latest = g.latest.max(s.start.or(s.end).unwrap_or(f64::MIN));
-    }
-    let mut groups: Vec<_> = groups.into_iter().collect();
-    groups.sort_by(|(_, a), (_, b)| b.latest.total_cmp(&a.latest));
-    groups
-        .into_iter()
-        .map(|(k, mut g)| {
-            let tally = Tally {
-                sessions: g.sessions,
-                open: g.open,
-                total_seconds: g.durations.iter().sum(),
-                median_seconds: median(&mut g.durations),
-            };
-            (k, tally)
-        })
-        .collect()
-}
-
-fn median(values: &mut [f64]) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    match values.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(values[mid]),
-        _ => Some((values[mid - 1] + values[mid]) / 2.0),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::{median, middle_of, search_pattern};
 
     #[test]
     fn dates() {
@@ -185,9 +167,23 @@ mod tests {
 
     #[test]
     fn medians() {
-        assert_eq!(median(&mut []), None);
-        assert_eq!(median(&mut [3.0]), Some(3.0));
-        assert_eq!(median(&mut [5.0, 1.0, 3.0]), Some(3.0));
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 10.0]), Some(3.5));
+        assert_eq!((middle_of(0), median(&[])), (None, None));
+        assert_eq!((middle_of(1), median(&[3.0])), (Some((1, 0)), Some(3.0)));
+        assert_eq!(middle_of(3), Some((1, 1)));
+        assert_eq!((middle_of(4), median(&[3.0, 4.0])), (Some((2, 1)), Some(3.5)));
+    }
+
+    #[test]
+    fn searches_are_lowercase_and_literal() {
+        assert_eq!(search_pattern(None), "%%");
+        assert_eq!(search_pattern(Some("Al_i%ce\\")), "%al\\_i\\%ce\\\\%");
+    }
+
+    #[test]
+    fn days_without_sessions_are_filled_in() {
+        let days = super::daily(vec![(0, 2, Some(1.5)), (2, 1, None)]);
+        let shown: Vec<_> = days.iter().map(|d| (d.day.as_str(), d.sessions, d.median_seconds)).collect();
+        assert_eq!(shown, [("1970-01-01", 2, Some(1.5)), ("1970-01-02", 0, None), ("1970-01-03", 1, None)]);
+        assert!(super::daily(Vec::new()).is_empty());
     }
 }

@@ -39,6 +39,11 @@ impl Event {
         matches!(self.name.as_str(), "ss" | "se")
     }
 
+    /// An `ss` or `se` as `datapoints` holds it.
+    pub fn stored(name: String, time: f64, duration: Option<f64>, user_id: Option<String>) -> Event {
+        Event { name, time, session_id: None, user_id, duration, data: Map::new() }
+    }
+
     /// Its `data`, as it is stored.
     pub fn data_json(&self) -> String {
         Value::Object(self.data.clone()).to_string()

@@ -50,6 +50,14 @@ fn sending_the_same_datapoints_again_changes_nothing() {
     let altered = batch("k", "other-dev", Some("v"), vec![ss(1, 999.0), se(1, 999.0, 1.0), ss(2, 999.0)]);
     assert_eq!(server.send(&altered).status, 200);
     assert_eq!((server.sessions("api_key=k"), server.usage("k")), snapshot);
+
+    // Within one batch too: the first of a datapoint sent twice is the one kept, counted once.
+    let twice = batch("k", "dev", Some("u"), vec![ss(3, 300.0), se(3, 310.0, 10.0), ss(3, 301.0), se(3, 320.0, 20.0)]);
+    assert_eq!(server.send(&twice).status, 200);
+    let third = server.sessions("api_key=k&user_id=u").into_iter().find(|s| s["session_id"] == json!(uuid(3))).unwrap();
+    assert_eq!((&third["start"], &third["end"], &third["duration"]), (&json!(300.0), &json!(310.0), &json!(10.0)));
+    assert_eq!(server.usage("k")["users"][0]["sessions"], json!(3));
+    assert_eq!(server.usage("k")["users"][0]["total_seconds"], json!(70.0));
 }
 
 #[test]

@@ -57,6 +57,14 @@ impl TempDir {
     pub fn db(&self) -> PathBuf {
         self.0.join("collector.db")
     }
+
+    /// Runs SQL statements on the database, with no collector running on it.
+    pub fn execute(&self, statements: &str) {
+        match &self.1 {
+            Some(url) => assert!(Command::new("psql").args([url, "-qc", statements]).status().expect("psql runs").success()),
+            None => rusqlite::Connection::open(self.db()).unwrap().execute_batch(statements).unwrap(),
+        }
+    }
 }
 
 impl Drop for TempDir {
