@@ -170,8 +170,83 @@ fn a_requested_flush_does_not_wait_for_the_backoff() {
     let (mut d, request) = sending(1);
     let failed = d.handle(T + 2_000, answer(request, None));
     assert!(failed.timer.unwrap() > T + 2_000);
-    let step = d.handle(T + 2_001, Input::Flush(vec![]));
+    let step = d.handle(T + 2_001, Input::Flush(vec![], None));
     assert_eq!(fetched(&step).1.len(), 1);
+}
+
+#[test]
+fn a_flush_with_nothing_waiting_is_answered_at_once() {
+    let step = machine().handle(T, Input::Flush(vec![], Some(1)));
+    assert_eq!((step.send, step.settled), (None, vec![(1, true)]));
+}
+
+#[test]
+fn a_flush_is_answered_true_once_everything_that_waited_is_delivered() {
+    // More than one request carries: the callback waits for the last answer.
+    let mut d = machine();
+    let many: Vec<Datapoint> = (0..120).map(|i| event("ss", i)).collect();
+    let _ = d.handle(T, Input::Queue(many));
+    let step = d.handle(T + 1, Input::Flush(vec![], Some(7)));
+    let (first, sent) = fetched(&step);
+    assert!(sent.len() < 120 && step.settled.is_empty());
+    // Datapoints queued after the flush do not hold it up.
+    let _ = d.handle(T + 2, Input::Queue(vec![event("ss", 500)]));
+    let step = d.handle(T + 3, answer(first, Some(200)));
+    assert!(step.settled.is_empty(), "some still wait");
+    let (second, rest) = fetched(&d.handle(step.timer.unwrap(), Input::Timer(vec![])));
+    assert_eq!(rest.len(), 121 - sent.len());
+    let step = d.handle(T + 5, answer(second, Some(200)));
+    assert_eq!(step.settled, vec![(7, true)]);
+}
+
+#[test]
+fn a_flush_is_answered_false_when_its_request_fails_and_the_data_stays() {
+    for failure in [answer(1, Some(503)), answer(1, None)] {
+        let mut d = machine();
+        let _ = d.handle(T, Input::Queue(vec![event("ss", 1)]));
+        let step = d.handle(T + 1, Input::Flush(vec![], Some(3)));
+        assert_eq!(fetched(&step).0, 1);
+        let step = d.handle(T + 2, failure);
+        assert_eq!(step.settled, vec![(3, false)]);
+        assert!(d.outbox().is_some(), "kept for a later flush");
+        // Answered once: a later success calls nothing.
+        let (again, _) = fetched(&d.handle(T + 3, Input::Flush(vec![], None)));
+        assert!(d.handle(T + 4, answer(again, Some(200))).settled.is_empty());
+    }
+}
+
+#[test]
+fn a_flush_whose_request_hangs_is_answered_false_at_the_deadline() {
+    let mut d = machine();
+    let _ = d.handle(T, Input::Queue(vec![event("ss", 1)]));
+    let _ = d.handle(T + 1, Input::Flush(vec![], Some(4)));
+    let step = d.handle(T + 1 + REQUEST_TIMEOUT, Input::Timer(vec![]));
+    assert!(step.abort);
+    assert_eq!(step.settled, vec![(4, false)]);
+}
+
+#[test]
+fn a_flush_is_answered_false_when_what_it_waited_for_is_refused_or_wiped() {
+    let mut d = machine();
+    let _ = d.handle(T, Input::Queue(vec![event("ss", 1)]));
+    let (request, _) = fetched(&d.handle(T + 1, Input::Flush(vec![], Some(5))));
+    assert_eq!(d.handle(T + 2, answer(request, Some(400))).settled, vec![(5, false)]);
+    let mut d = machine();
+    let _ = d.handle(T, Input::Queue(vec![event("ss", 1)]));
+    let _ = d.handle(T + 1, Input::Flush(vec![], Some(6)));
+    assert_eq!(d.handle(T + 2, Input::Wipe(vec![])).settled, vec![(6, false)]);
+}
+
+#[test]
+fn a_flush_waits_for_the_outboxes_it_took_over() {
+    let mut d = machine();
+    let left =
+        Theirs { name: "outbox.gone".into(), record: OutboxRecord { v: VERSION, events: vec![event("se", 9)], seen: T, left: true } };
+    let step = d.handle(T, Input::Flush(vec![left], Some(8)));
+    assert_eq!(step.remove, ["outbox.gone"]);
+    let (request, events) = fetched(&step);
+    assert_eq!(events.len(), 1);
+    assert_eq!(d.handle(T + 1, answer(request, Some(200))).settled, vec![(8, true)]);
 }
 
 #[test]
@@ -182,4 +257,69 @@ fn wiping_forgets_everything_and_removes_every_outbox() {
     assert_eq!(step.remove.len(), 2);
     assert_eq!(d.outbox(), None);
     assert_eq!(d.handle(T + 3_000, answer(request, Some(200))), Step::default(), "the wiped request's answer");
+}
+
+/// `n`'s start, of `user` (`None`: anonymous).
+fn of(user: Option<&str>, n: usize) -> Datapoint {
+    Datapoint { user_id: user.map(Into::into), ..event("ss", n) }
+}
+
+fn signed() -> Delivery {
+    let mut d = machine();
+    d.require_signatures();
+    d
+}
+
+#[test]
+fn signed_requests_carry_one_named_users_datapoints_each() {
+    let mut d = signed();
+    let _ = d.handle(T, Input::Queue(vec![of(None, 1), of(Some("a"), 2), of(None, 3), of(Some("b"), 4), of(Some("a"), 5)]));
+    let users = |events: &[Datapoint]| events.iter().map(|e| e.user_id.clone()).collect::<Vec<_>>();
+    let (first, events) = fetched(&d.handle(T + FLUSH_SOON, Input::Timer(vec![])));
+    assert_eq!(users(&events), [None, Some("a".into()), None], "anonymous ones go with any user's");
+    let step = d.handle(T + 2_000, answer(first, Some(200)));
+    let (second, events) = fetched(&d.handle(step.timer.unwrap(), Input::Timer(vec![])));
+    assert_eq!(users(&events), [Some("b".into())]);
+    let step = d.handle(T + 3_000, answer(second, Some(200)));
+    let (_, events) = fetched(&d.handle(step.timer.unwrap(), Input::Timer(vec![])));
+    assert_eq!(users(&events), [Some("a".into())]);
+}
+
+#[test]
+fn signed_datapoints_are_never_beaconed() {
+    let mut d = signed();
+    let _ = d.handle(T, Input::Queue(vec![of(Some("a"), 1)]));
+    for input in [Input::Hidden, Input::Left] {
+        let step = d.handle(T + 1, input);
+        assert!(step.save && step.send.is_none(), "kept in the outbox for the next page");
+    }
+    assert!(d.outbox().is_some());
+}
+
+#[test]
+fn a_refused_signature_holds_the_data_until_a_new_one() {
+    let mut d = signed();
+    let _ = d.handle(T, Input::Queue(vec![of(Some("a"), 1)]));
+    let (request, _) = fetched(&d.handle(T + 1, Input::Flush(vec![], Some(9))));
+    let step = d.handle(T + 2, Input::SignatureRefused(request));
+    assert_eq!((step.settled, step.timer, step.send), (vec![(9, false)], None, None), "no retry on a timer: the same signature would fail");
+    assert!(d.outbox().is_some(), "the data stays");
+    assert_eq!(d.handle(T + 600_000, Input::Timer(vec![])).send, None);
+    // A new signature: sent again at once.
+    let step = d.handle(T + 600_001, Input::Signed);
+    let (again, events) = fetched(&d.handle(step.timer.unwrap(), Input::Timer(vec![])));
+    assert_ne!(again, request);
+    assert_eq!(events, [of(Some("a"), 1)]);
+    assert!(d.handle(T + 600_002, answer(again, Some(200))).save);
+    assert_eq!(d.outbox(), None);
+}
+
+#[test]
+fn a_refusal_of_another_request_is_ignored() {
+    let mut d = signed();
+    let _ = d.handle(T, Input::Queue(vec![of(Some("a"), 1)]));
+    let (request, _) = fetched(&d.handle(T + 1, Input::Flush(vec![], None)));
+    let step = d.handle(T + 2, Input::SignatureRefused(request + 1));
+    assert_eq!(step.timer, Some(T + 1 + REQUEST_TIMEOUT), "still waiting for its answer");
+    assert!(d.handle(T + 3, Input::Signed).send.is_none(), "nothing was held");
 }

@@ -158,6 +158,13 @@ struct World {
     activity: HashMap<Uuid, Vec<(Millis, Millis)>>,
     /// When each version of an end was first recorded, in true time.
     ended_at: HashMap<Datapoint, Millis>,
+    /// Flush callbacks not called yet: (the tab, what its outbox held when the flush was asked
+    /// for), by number.
+    flushes: HashMap<u32, (usize, Vec<Key>)>,
+    /// How many callbacks said everything was delivered, and how many said not.
+    flushed: [usize; 2],
+    /// What a callback got wrong: called twice, or said delivered what had not arrived.
+    flush_errors: Vec<String>,
     trace: Vec<String>,
 }
 
@@ -206,6 +213,9 @@ impl World {
             rivals: HashMap::new(),
             left_tab: HashMap::new(),
             withdrawn: HashSet::new(),
+            flushes: HashMap::new(),
+            flushed: [0, 0],
+            flush_errors: Vec::new(),
             trace: Vec::new(),
         }
     }
@@ -352,8 +362,31 @@ impl World {
 
     fn deliver(&mut self, tab: usize, input: delivery::Input) {
         let now = self.now(tab);
+        let flush = match &input {
+            delivery::Input::Flush(_, callback) => *callback,
+            _ => None,
+        };
         let step = self.tabs[tab].delivery.handle(now, input);
         let name = self.tabs[tab].delivery.name().to_string();
+        if let Some(callback) = flush {
+            // What waits now: this tab's outbox, with what it has just taken over.
+            let waiting = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)).ok());
+            self.flushes.insert(callback, (tab, waiting.map(|r| r.events.iter().map(key).collect()).unwrap_or_default()));
+        }
+        for &(callback, ok) in &step.settled {
+            self.note(format!("tab {tab} calls flush callback {callback} with {ok}"));
+            self.flushed[usize::from(!ok)] += 1;
+            match self.flushes.remove(&callback) {
+                None => self.flush_errors.push(format!("flush callback {callback} called twice")),
+                Some((_, waited)) if ok => {
+                    let lost = waited.iter().find(|k| !self.endpoint.contains_key(*k) && !self.withdrawn.contains(&k.1));
+                    if let Some(k) = lost {
+                        self.flush_errors.push(format!("flush callback {callback} said delivered, and {k:?} has not arrived"));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
         // Logged first: a crash while the step is carried out cannot make a drop silent.
         self.dropped += step.dropped;
         self.refused_count += step.refused;
@@ -667,7 +700,9 @@ impl World {
                 self.note(format!("tab {tab} requestImmediateDataFlush()"));
                 self.feed(tab, Input::Activity);
                 let theirs = self.outboxes();
-                self.deliver(tab, delivery::Input::Flush(theirs));
+                self.seq += 1;
+                let callback = self.seq as u32;
+                self.deliver(tab, delivery::Input::Flush(theirs, Some(callback)));
             }
             71..=72 if self.cfg.jumps => {
                 let jump = self.rng.below(7_200_000) as i64 - 3_600_000;
@@ -712,6 +747,14 @@ impl World {
     }
 
     fn check(&self) -> Result<(), String> {
+        if let Some(error) = self.flush_errors.first() {
+            return Err(error.clone());
+        }
+        // Hours after the faults stopped, every flush asked for by a tab still open was answered.
+        let open = |tab: usize| matches!(self.tabs[tab].page, Page::Visible | Page::Hidden);
+        if let Some((callback, _)) = self.flushes.iter().find(|(_, (tab, _))| open(*tab)) {
+            return Err(format!("flush callback {callback} was never called"));
+        }
         // Every datapoint recorded reached the endpoint, unless it was counted as dropped.
         // A session that lost to a rival before its start left its tab was taken back whole.
         for id in self.rivals.keys().filter(|id| !self.unavoidable_rival(id)) {
@@ -825,7 +868,7 @@ fn seeded_runs_keep_every_promise() {
         return;
     }
     let seeds: u64 = std::env::var("SIM_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5_000);
-    let mut totals = [0usize; 6];
+    let mut totals = [0usize; 8];
     for seed in 0..seeds {
         match run(seed) {
             (world, Ok(())) => {
@@ -836,6 +879,8 @@ fn seeded_runs_keep_every_promise() {
                     world.aborted,
                     world.withdrawn.len(),
                     world.rivals.keys().filter(|id| world.unavoidable_rival(id)).count(),
+                    world.flushed[0],
+                    world.flushed[1],
                 ];
                 for (total, count) in totals.iter_mut().zip(counts) {
                     *total += count;
@@ -847,10 +892,11 @@ fn seeded_runs_keep_every_promise() {
             }
         }
     }
-    let [delivered, duplicates, dropped, aborted, withdrawn, rivals] = totals;
+    let [delivered, duplicates, dropped, aborted, withdrawn, rivals, flushed, not_flushed] = totals;
     println!(
         "{seeds} runs: {delivered} datapoints delivered ({duplicates} duplicates collapsed by the endpoint), {dropped} dropped \
          from full outboxes and counted, {aborted} requests aborted at their deadline, {withdrawn} rival sessions withdrawn, \
-         {rivals} ended as rivals after their start had left the tab"
+         {rivals} ended as rivals after their start had left the tab; flush callbacks: {flushed} with true, {not_flushed} \
+         with false"
     );
 }

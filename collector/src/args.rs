@@ -5,6 +5,7 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
                  [--admin-token T | --admin-token-file F] [--rate-limit N] [--request-timeout S]
+                 [--sdk-auth-public-key KEY=FILE ...]
   --port N              port on 127.0.0.1 (default 8080; 0: any free port)
   --db FILE|URL         SQLite database, created if missing (default collector.db), or a
                         PostgreSQL database (postgres://user:password@host:port/name)
@@ -16,6 +17,10 @@ usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
                         seconds' worth; past that, 429 with Retry-After (default 100)
   --request-timeout S   seconds a request's head or body may take to arrive, and a
                         connection may stay idle (default 10)
+  --sdk-auth-public-key KEY=FILE
+                        SDK authentication for API key KEY: datapoints of a named user need
+                        an RS256 JWT signed by the private key of FILE's RSA public key (PEM)
+                        in X-Braze-Auth-Signature, whose sub is the user; repeatable
   The token may also come from the COLLECTOR_ADMIN_TOKEN environment variable. Without one,
   the data endpoint works and every read is refused. The token is never logged.
 ";
@@ -31,6 +36,7 @@ pub struct Args {
     pub admin_token: Option<String>,
     pub rate_limit: f64,
     pub request_timeout: std::time::Duration,
+    pub sdk_auth: crate::auth::Keys,
 }
 
 pub enum Command {
@@ -49,6 +55,7 @@ pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) 
         admin_token: None,
         rate_limit: 100.0,
         request_timeout: std::time::Duration::from_secs(10),
+        sdk_auth: crate::auth::Keys::default(),
     };
     let mut token = None;
     while let Some(flag) = args.next() {
@@ -91,6 +98,7 @@ pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) 
                 let text = std::fs::read_to_string(&file).map_err(|e| format!("--admin-token-file {file}: {e}"))?;
                 token = Some(text.lines().next().unwrap_or_default().to_owned());
             }
+            "--sdk-auth-public-key" => parsed.sdk_auth.add(&value()?)?,
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }

@@ -1,4 +1,7 @@
-//! The API's failures, answered as `{"error": "..."}` with their status.
+//! The API's failures, answered as `{"error": "..."}` with their status (a refused signature as
+//! Braze answers it, `{"auth_error": {...}}`).
+
+use crate::auth::Refusal;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +13,7 @@ pub struct ApiError {
     message: String,
     /// Seconds, for a `Retry-After` header.
     retry_after: Option<u64>,
+    refusal: Option<Refusal>,
 }
 
 impl ApiError {
@@ -41,14 +45,23 @@ impl ApiError {
         ApiError { retry_after: Some(seconds), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many requests from this address") }
     }
 
+    /// SDK authentication refused the request's signature.
+    pub fn signature(refusal: Refusal) -> ApiError {
+        ApiError { refusal: Some(refusal), ..ApiError::unauthorized(refusal.reason()) }
+    }
+
     fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, message: message.into(), retry_after: None }
+        ApiError { status, message: message.into(), retry_after: None, refusal: None }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(serde_json::json!({ "error": self.message }))).into_response();
+        let body = match self.refusal {
+            Some(r) => serde_json::json!({ "auth_error": { "error_code": r.code(), "reason": r.reason() } }),
+            None => serde_json::json!({ "error": self.message }),
+        };
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }

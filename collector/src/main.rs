@@ -2,6 +2,7 @@
 //! datapoints once each, answers the App Usage dashboard and serves the demo's files.
 
 mod args;
+mod auth;
 mod db;
 mod error;
 mod limit;
@@ -83,6 +84,7 @@ async fn serve(args: args::Args) -> Result<(), String> {
         admin_token: args.admin_token.map(Arc::from),
         limiter: Arc::new(limit::Limiter::new(args.rate_limit)),
         body_timeout: args.request_timeout,
+        sdk_auth: Arc::new(args.sdk_auth),
     };
     let router = routes::router(app, &args.root);
     // The one line on stdout: scripts and tests wait for it to learn the port.

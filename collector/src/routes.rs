@@ -4,7 +4,7 @@
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::limit::Limiter;
-use crate::{queries, validate};
+use crate::{auth, queries, validate};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -38,6 +38,8 @@ pub struct App {
     pub limiter: Arc<Limiter>,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
+    /// The API keys whose requests need SDK authentication's signature.
+    pub sdk_auth: Arc<auth::Keys>,
 }
 
 pub fn router(app: App, root: &Path) -> Router {
@@ -110,6 +112,8 @@ async fn data(
         return Err(ApiError::unauthorized(format!("API key {key:?} is not served here")));
     }
     let mut batch = validate::batch(&body, key).map_err(ApiError::bad_request)?;
+    let signature = headers.get("x-braze-auth-signature").and_then(|v| v.to_str().ok());
+    app.sdk_auth.check(key, &batch.users(), signature).map_err(ApiError::signature)?;
     let rejected = std::mem::take(&mut batch.rejected);
     let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
     app.db.insert(batch, received).await?;

@@ -19,6 +19,16 @@ pub struct Batch {
     pub rejected: Vec<Rejected>,
 }
 
+impl Batch {
+    /// The named users of its datapoints, each once.
+    pub fn users(&self) -> Vec<&str> {
+        let mut users: Vec<&str> = self.events.iter().filter_map(|e| e.user_id.as_deref()).collect();
+        users.sort_unstable();
+        users.dedup();
+        users
+    }
+}
+
 pub struct Event {
     pub name: String,
     /// Unix seconds.

@@ -33,8 +33,9 @@ pub enum Input {
     Queue(Vec<Datapoint>),
     /// The timer of the last step went off; with the outboxes in storage.
     Timer(Vec<Theirs>),
-    /// `requestImmediateDataFlush()`: a request now, backoff or not; with the outboxes in storage.
-    Flush(Vec<Theirs>),
+    /// `requestImmediateDataFlush()`: a request now, backoff or not; with the outboxes in storage,
+    /// and the number of the page's callback, if it gave one (`Step::settled` answers it).
+    Flush(Vec<Theirs>, Option<u32>),
     /// The page is being hidden: a beacon, which no answer follows.
     Hidden,
     /// The page is being left (pagehide): a beacon, and the outbox says it was left behind.
@@ -51,6 +52,11 @@ pub enum Input {
     Withdraw(Vec<Uuid>),
     /// `wipeData()`: forget this outbox and remove these (every outbox of this API key).
     Wipe(Vec<String>),
+    /// SDK authentication: the endpoint refused this request's signature. Its datapoints stay,
+    /// and nothing more is sent until `Signed`.
+    SignatureRefused(u32),
+    /// The page gave a new signature.
+    Signed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -86,6 +92,10 @@ pub struct Step {
     pub refused: usize,
     /// A request failed and will be tried again at `timer`: to be logged.
     pub failed: bool,
+    /// Flush callbacks to call, by number, with whether everything that waited when each flush
+    /// was asked for has been delivered (`false`: a request failed, or datapoints were refused or
+    /// dropped; what remains stays for a later flush).
+    pub settled: Vec<(u32, bool)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -94,6 +104,14 @@ pub enum Send {
     Fetch { request: u32, events: Vec<Datapoint> },
     /// A `navigator.sendBeacon`: no answer, the datapoints stay in the outbox.
     Beacon(Vec<Datapoint>),
+}
+
+/// A flush callback, with the datapoints that waited when it was asked for and are not delivered
+/// yet.
+#[derive(Debug)]
+struct Waiter {
+    callback: u32,
+    waiting: Vec<Datapoint>,
 }
 
 #[derive(Debug)]
@@ -136,6 +154,12 @@ pub struct Delivery {
     now: Millis,
     /// State of the jitter's generator.
     random: u64,
+    waiters: Vec<Waiter>,
+    /// SDK authentication (`require_signatures`): requests carry one user's signature, so each
+    /// holds one named user's datapoints, and no beacon (which cannot carry it) is sent.
+    signed: bool,
+    /// A signature was refused: nothing is sent until a new one is given (or a flush is asked).
+    held: bool,
 }
 
 impl Delivery {
@@ -154,7 +178,15 @@ impl Delivery {
             due: None,
             now: 0,
             random: seed,
+            waiters: Vec::new(),
+            signed: false,
+            held: false,
         }
+    }
+
+    /// SDK authentication is on: see `signed`.
+    pub fn require_signatures(&mut self) {
+        self.signed = true;
     }
 
     pub fn name(&self) -> &str {
@@ -185,13 +217,19 @@ impl Delivery {
                     self.in_flight = None;
                     self.failed(None, &mut step);
                 }
-                if self.due.is_some_and(|due| now >= due.max(self.not_before)) {
+                if !self.held && self.due.is_some_and(|due| now >= due.max(self.not_before)) {
                     self.post(theirs, &mut step);
                 }
             }
-            Input::Flush(theirs) => {
+            Input::Flush(theirs, callback) => {
+                // Asked for: tried even with the signature that was refused.
+                self.held = false;
                 self.due = Some(now);
                 self.post(theirs, &mut step);
+                if let Some(callback) = callback {
+                    self.waiters.push(Waiter { callback, waiting: self.events.clone() });
+                    settle(&mut self.waiters, &mut step, &|_| None);
+                }
             }
             Input::Hidden | Input::Left => {
                 if matches!(input, Input::Left) {
@@ -200,7 +238,8 @@ impl Delivery {
                     self.fresh.clear();
                 }
                 self.save(&mut step);
-                if !self.events.is_empty() {
+                // Signed datapoints wait in the outbox for the next page rather than go unsigned.
+                if !self.events.is_empty() && !self.signed {
                     step.send = Some(Send::Beacon(self.batch()));
                 }
             }
@@ -217,8 +256,13 @@ impl Delivery {
                         self.fresh.retain(|(s, _)| *s != session);
                         self.events.retain(|dp| dp.session_id != session);
                         self.save(&mut step);
+                        // Withdrawn on purpose: no longer waited for.
+                        for w in &mut self.waiters {
+                            w.waiting.retain(|dp| dp.session_id != session);
+                        }
                     }
                 }
+                settle(&mut self.waiters, &mut step, &|_| None);
             }
             Input::Wipe(names) => {
                 // The request counter goes on: a late answer to a wiped request is not taken for
@@ -232,10 +276,24 @@ impl Delivery {
                 self.due = None;
                 self.save(&mut step);
                 step.remove = names;
+                settle(&mut self.waiters, &mut step, &|_| Some(false));
+            }
+            Input::SignatureRefused(request) => {
+                if self.in_flight.take_if(|r| r.request == request).is_some() {
+                    self.held = true;
+                    settle(&mut self.waiters, &mut step, &|_| Some(false));
+                }
+            }
+            Input::Signed => {
+                if self.held {
+                    self.held = false;
+                    self.want(now);
+                }
             }
         }
         step.timer = match &self.in_flight {
             Some(request) => Some(request.deadline),
+            None if self.held => None,
             None => self.due.map(|due| due.max(self.not_before)),
         };
         step
@@ -259,7 +317,12 @@ impl Delivery {
     }
 
     fn add(&mut self, more: Vec<Datapoint>, step: &mut Step) {
-        step.dropped += outbox::add(&mut self.events, more);
+        let dropped = outbox::add(&mut self.events, more);
+        step.dropped += dropped;
+        if dropped > 0 {
+            let events = &self.events;
+            settle(&mut self.waiters, step, &|w| w.waiting.iter().any(|dp| !events.iter().any(|e| e.same_datapoint(dp))).then_some(false));
+        }
     }
 
     fn save(&self, step: &mut Step) {
@@ -269,7 +332,15 @@ impl Delivery {
     /// The oldest waiting datapoints, as many as one request carries: from now on they may
     /// reach the endpoint.
     fn batch(&mut self) -> Vec<Datapoint> {
-        let batch = self.events[..outbox::batch_len(&self.events)].to_vec();
+        let mut len = outbox::batch_len(&self.events);
+        if self.signed {
+            // Up to the first datapoint of another named user than the first one's.
+            let events = &self.events[..len];
+            if let Some(user) = events.iter().find_map(|dp| dp.user_id.as_ref()) {
+                len = events.iter().position(|dp| dp.user_id.as_ref().is_some_and(|u| u != user)).unwrap_or(len);
+            }
+        }
+        let batch = self.events[..len].to_vec();
         self.fresh.retain(|(s, _)| !batch.iter().any(|dp| dp.session_id == *s));
         batch
     }
@@ -315,6 +386,13 @@ impl Delivery {
             outcome => {
                 if outcome == Outcome::Rejected {
                     step.refused = request.events.len();
+                    let refused = |w: &Waiter| w.waiting.iter().any(|dp| request.events.iter().any(|e| e.same_datapoint(dp)));
+                    settle(&mut self.waiters, step, &|w| refused(w).then_some(false));
+                } else {
+                    for w in &mut self.waiters {
+                        outbox::remove(&mut w.waiting, &request.events);
+                    }
+                    settle(&mut self.waiters, step, &|_| None);
                 }
                 self.backoff.succeeded();
                 self.not_before = 0;
@@ -333,6 +411,7 @@ impl Delivery {
         self.not_before = self.backoff.failed(self.now, self.interval, retry_after, jitter);
         self.want(self.now);
         step.failed = true;
+        settle(&mut self.waiters, step, &|_| Some(false));
     }
 
     /// A number in [0, 1) from splitmix64: the machine stays deterministic for a given seed.
@@ -344,4 +423,16 @@ impl Delivery {
         z ^= z >> 31;
         (z >> 11) as f64 / (1u64 << 53) as f64
     }
+}
+
+/// Calls back the flushes that `outcome` decides, and those with nothing left to wait for. (`dyn`:
+/// one copy in the wasm for all its callers.)
+fn settle(waiters: &mut Vec<Waiter>, step: &mut Step, outcome: &dyn Fn(&Waiter) -> Option<bool>) {
+    waiters.retain(|w| match outcome(w).or(w.waiting.is_empty().then_some(true)) {
+        Some(ok) => {
+            step.settled.push((w.callback, ok));
+            false
+        }
+        None => true,
+    });
 }

@@ -1,12 +1,12 @@
 // The inline loading snippet (docs/design.md section 2): pasted into a page's HTML, it defines
-// `window.appboy` at once, keeps every call with the time it was made, and loads the SDK
+// `window.appboy` (and `window.braze`, the same object) at once, keeps every call with the time it was made, and loads the SDK
 // (appboy-loader.js) with one async request. The SDK replays the calls in order, each at its own
 // time, and from then on the stub forwards to it, so a page that kept a reference keeps working.
 // If the script cannot be loaded, the stub goes on accepting calls and throws nothing.
 (function (w, d, src) {
   if (w.appboy) return;
   var stub = { q: [] };
-  w.appboy = new Proxy(stub, {
+  w.appboy = w.braze = new Proxy(stub, {
     get: function (t, k) {
       if (t.s) return t.s[k];
       if (k === 'q') return t.q;

@@ -8,6 +8,22 @@ export interface InitializationOptions {
   enableLogging?: boolean;
   /** Seconds between retries while datapoints wait to be sent. Default 10, at least 1. */
   flushIntervalInSeconds?: number;
+  /**
+   * SDK authentication: each request carries its user's signature (a JWT your server signs) in
+   * `X-Braze-Auth-Signature`, and the API key in `X-Braze-Api-Key`. Default false.
+   */
+  enableSdkAuthentication?: boolean;
+}
+
+/** What `subscribeToSdkAuthenticationFailures` callbacks receive: the endpoint's refusal. */
+export interface SdkAuthenticationError {
+  /** The signature that was refused (`undefined` when none was sent). */
+  signature?: string;
+  /** The endpoint's code (Braze's: 10 expiration required, 20 decoding error, 21 subject mismatch, 22 expired, ...). */
+  errorCode: number;
+  reason?: string;
+  /** The user whose datapoints the request carried. */
+  userId?: string;
 }
 
 /** The open session, as `subscribeToSessionUpdates` reports it; times are Unix milliseconds. */
@@ -37,11 +53,18 @@ export interface Appboy {
   openSession(): void;
   /**
    * Sets the user. A different user than before ends the session now and starts a new one for the
-   * new user; the same user changes nothing.
+   * new user; the same user changes nothing. `signature`: the user's, with SDK authentication.
    */
-  changeUser(userId: string): void;
-  /** Sends the datapoints waiting in the outbox now. */
-  requestImmediateDataFlush(): void;
+  changeUser(userId: string, signature?: string): void;
+  /**
+   * Sends the datapoints waiting in the outbox now. `callback` is called once: with `true` when
+   * everything that waited has been accepted by the endpoint (or nothing waited), with `false`
+   * when a request failed, or datapoints were refused or dropped (what remains goes with a later
+   * flush). Without an SDK to flush (not initialized, disabled, on a server) it is called with
+   * `true`: nothing of this page waits. It is never called synchronously, and what it throws is
+   * logged, never thrown into the page.
+   */
+  requestImmediateDataFlush(callback?: (success: boolean) => void): void;
   /** The device's id (a UUID kept in localStorage), or `undefined` before `initialize`. */
   getDeviceId(): string | undefined;
   /** The user set with `changeUser`, if any. */
@@ -66,9 +89,32 @@ export interface Appboy {
   wipeData(): void;
   /** Stops the SDK: timers, listeners and subscriptions go; `initialize` may be called again. */
   destroy(): void;
+  /**
+   * Opts the visitor out (GDPR, CCPA): what was recorded before is sent, then every other call is
+   * ignored, on this page and on the site's later pages (a cookie on the site's domain, Braze's
+   * own `ab.optOut`), until `enableSDK`. Works before `initialize`.
+   */
+  disableSDK(): void;
+  /** Lifts `disableSDK`. It does not initialize: call `initialize` (and `openSession`) again. */
+  enableSDK(): void;
+  /** Whether `disableSDK` holds. */
+  isDisabled(): boolean | undefined;
+  /**
+   * SDK authentication: the current user's new signature. Requests held since a refusal are sent
+   * again with it. The SDK never parses it.
+   */
+  setSdkAuthenticationSignature(signature: string): void;
+  /**
+   * Calls `callback` when the endpoint refuses a request's signature; the request's data stays and
+   * goes again once `setSdkAuthenticationSignature` gives a new one. Returns the subscription's id
+   * for `removeSubscription`.
+   */
+  subscribeToSdkAuthenticationFailures(callback: (error: SdkAuthenticationError) => void): string | undefined;
 }
 
 export const appboy: Appboy;
+/** The same object as `appboy`, by the name Braze's SDK 4 and later use. */
+export const braze: Appboy;
 
 /**
  * Resolves once the SDK has started, with whether it runs here: `false` on a server (Node, Deno,

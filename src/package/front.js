@@ -10,7 +10,9 @@ import { at, reportTo } from '../web/browser.js';
 
 // The methods of `appboy`, numbered as `Method` in src/web/appboy.rs.
 const METHODS = ['initialize', 'openSession', 'changeUser', 'requestImmediateDataFlush', 'getDeviceId', 'getUserId',
-  'getSessionId', 'subscribeToSessionUpdates', 'removeSubscription', 'toggleLogging', 'setLogger', 'wipeData', 'destroy'];
+  'getSessionId', 'subscribeToSessionUpdates', 'removeSubscription', 'toggleLogging', 'setLogger', 'wipeData', 'destroy',
+  'disableSDK', 'enableSDK', 'isDisabled', 'setSdkAuthenticationSignature', 'subscribeToSdkAuthenticationFailures'];
+const INITIALIZE = 0, FLUSH = 3, IS_DISABLED = 15;
 const LOADING = 0, READY = 1, OFF = 2;
 let state = LOADING;
 let queue = [];
@@ -28,12 +30,19 @@ const replay = (calls) => {
   for (const [i, args, time] of calls) at(time, () => run(i, args));
 };
 
-// Before the SDK is ready every call returns undefined; where it does not run, `initialize` says
-// false.
+// Where the SDK does not run: `initialize` and `isDisabled` say false, and a flush callback hears
+// at once that nothing waits.
+const off = (i, args) => {
+  if (i === FLUSH && typeof args[0] === 'function') queueMicrotask(() => { try { args[0](true); } catch {} });
+  return i === INITIALIZE || i === IS_DISABLED ? false : undefined;
+};
+
+// Before the SDK is ready every call returns undefined. Code written for Braze 4 and later calls
+// it `braze`: the same object.
 export const appboy = {};
 METHODS.forEach((name, i) => {
   appboy[name] = (...args) =>
-    state === READY ? run(i, args) : state === LOADING ? void queue.push([i, args, Date.now()]) : i ? undefined : false;
+    state === READY ? run(i, args) : state === LOADING ? void queue.push([i, args, Date.now()]) : off(i, args);
 });
 
 /** Takes the calls that a loading snippet kept (`[name, args, time]`), as if they were made here. */

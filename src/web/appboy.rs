@@ -6,6 +6,7 @@
 //! The types and documentation that JavaScript and TypeScript users see are in
 //! `src/package/appboy_wasm.d.ts`.
 
+use super::browser;
 use super::log::{self, Message};
 use super::sdk::Call;
 use super::slot::{self, Unavailable};
@@ -31,9 +32,14 @@ enum Method {
     SetLogger,
     WipeData,
     Destroy,
+    DisableSdk,
+    EnableSdk,
+    IsDisabled,
+    SetSdkAuthenticationSignature,
+    SubscribeToSdkAuthenticationFailures,
 }
 
-const METHODS: [Method; 13] = [
+const METHODS: [Method; 18] = [
     Method::Initialize,
     Method::OpenSession,
     Method::ChangeUser,
@@ -47,6 +53,11 @@ const METHODS: [Method; 13] = [
     Method::SetLogger,
     Method::WipeData,
     Method::Destroy,
+    Method::DisableSdk,
+    Method::EnableSdk,
+    Method::IsDisabled,
+    Method::SetSdkAuthenticationSignature,
+    Method::SubscribeToSdkAuthenticationFailures,
 ];
 
 /// Runs method number `method` of `appboy` with its first two arguments; what it returns is the
@@ -54,15 +65,38 @@ const METHODS: [Method; 13] = [
 #[wasm_bindgen]
 pub fn dispatch(method: u8, a: JsValue, b: JsValue) -> JsValue {
     let Some(&method) = METHODS.get(method as usize) else { return JsValue::UNDEFINED };
+    // Opted out (docs/design.md section 2): every call but these is ignored.
+    let always = matches!(method, Method::DisableSdk | Method::EnableSdk | Method::IsDisabled | Method::ToggleLogging | Method::SetLogger);
+    if !always && browser::opted_out() {
+        log::say(Message::Disabled);
+        return match method {
+            Method::Initialize => JsValue::FALSE,
+            Method::RequestImmediateDataFlush => {
+                // Nothing waits for this page: what came before `disableSDK()` was sent then.
+                if a.is_function() {
+                    browser::flushed(browser::await_flush(&a), true);
+                }
+                JsValue::UNDEFINED
+            }
+            _ => JsValue::UNDEFINED,
+        };
+    }
     match method {
         Method::Initialize => JsValue::from_bool(initialize(a, b)),
         Method::OpenSession => text(on_sdk("openSession()", Call::Open)),
-        Method::ChangeUser => text(change_user(a)),
-        Method::RequestImmediateDataFlush => text(on_sdk("requestImmediateDataFlush()", Call::Flush)),
+        Method::ChangeUser => text(change_user(a, b)),
+        Method::RequestImmediateDataFlush => {
+            flush(a);
+            JsValue::UNDEFINED
+        }
         Method::GetDeviceId => text(on_sdk("getDeviceId()", Call::DeviceId)),
         Method::GetUserId => text(on_sdk("getUserId()", Call::UserId)),
         Method::GetSessionId => text(on_sdk("getSessionId()", Call::SessionId)),
-        Method::SubscribeToSessionUpdates => text(subscribe(a)),
+        Method::SubscribeToSessionUpdates => text(subscribe(a, false)),
+        Method::SubscribeToSdkAuthenticationFailures => text(subscribe(a, true)),
+        Method::SetSdkAuthenticationSignature => {
+            text(signature(a).and_then(|s| on_sdk("setSdkAuthenticationSignature()", Call::Signature(s))))
+        }
         Method::RemoveSubscription => text(remove_subscription(a)),
         Method::ToggleLogging => {
             log::set_enabled(!log::enabled());
@@ -80,6 +114,23 @@ pub fn dispatch(method: u8, a: JsValue, b: JsValue) -> JsValue {
             }
             JsValue::UNDEFINED
         }
+        Method::DisableSdk => {
+            // What was recorded before goes now; the SDK then records nothing, on this page and
+            // the site's later ones.
+            browser::set_opted_out(true);
+            if let Err(Unavailable::Busy) = slot::call(Call::Disable) {
+                log::say_with(Message::Busy, "disableSDK()", "");
+            }
+            JsValue::UNDEFINED
+        }
+        Method::EnableSdk => {
+            // Lifted; the page initializes again. A disabled SDK still delivering goes, and its
+            // outbox is taken over by the next one.
+            browser::set_opted_out(false);
+            slot::uninstall_disabled();
+            JsValue::UNDEFINED
+        }
+        Method::IsDisabled => JsValue::from_bool(browser::opted_out()),
     }
 }
 
@@ -93,17 +144,18 @@ fn not_initialized(name: &str) {
 
 /// Runs `call`, logging when there is no SDK to run it on.
 fn on_sdk(name: &str, call: Call) -> Option<String> {
-    match slot::call(call) {
-        Ok(answer) => answer,
-        Err(Unavailable::NotInitialized) => {
-            not_initialized(name);
-            None
-        }
-        Err(Unavailable::Busy) => {
-            log::say_with(Message::Busy, name, "");
-            None
-        }
+    on_sdk_or(name, call).unwrap_or_default()
+}
+
+/// `on_sdk`, saying why there was no SDK.
+fn on_sdk_or(name: &str, call: Call) -> Result<Option<String>, Unavailable> {
+    let answer = slot::call(call);
+    match answer {
+        Err(Unavailable::NotInitialized) => not_initialized(name),
+        Err(Unavailable::Busy) => log::say_with(Message::Busy, name, ""),
+        Ok(_) => {}
     }
+    answer
 }
 
 /// Whether the SDK is initialized; a second call keeps the first configuration.
@@ -119,20 +171,47 @@ fn initialize(api_key: JsValue, options: JsValue) -> bool {
     slot::install(key, &options)
 }
 
-fn change_user(user_id: JsValue) -> Option<String> {
+fn change_user(user_id: JsValue, signature: JsValue) -> Option<String> {
     let Some(user) = user_id.as_string().filter(|u| !u.is_empty() && u.len() <= MAX_USER_ID_BYTES) else {
         log::say(Message::BadUserId);
         return None;
     };
-    on_sdk("changeUser()", Call::ChangeUser(&user))
+    on_sdk("changeUser()", Call::ChangeUser(&user, self::signature(signature)))
 }
 
-fn subscribe(callback: JsValue) -> Option<String> {
+/// A signature (SDK authentication) as the page gave it: a non-empty string, never parsed.
+fn signature(value: JsValue) -> Option<String> {
+    value.as_string().filter(|s| !s.is_empty())
+}
+
+/// Its callback is called once whatever happens: by the delivery machine, else at once with
+/// `true` when there is no SDK (nothing of this page waits; the README says so), or `false` when
+/// called from inside an SDK callback (nothing was sent).
+fn flush(callback: JsValue) {
+    let callback = if callback.is_function() {
+        Some(browser::await_flush(&callback))
+    } else {
+        if !callback.is_undefined() && !callback.is_null() {
+            log::say(Message::FlushCallbackNotFunction);
+        }
+        None
+    };
+    let settled = match on_sdk_or("requestImmediateDataFlush()", Call::Flush(callback)) {
+        Ok(_) => return,
+        Err(unavailable) => matches!(unavailable, Unavailable::NotInitialized),
+    };
+    if let Some(n) = callback {
+        browser::flushed(n, settled);
+    }
+}
+
+fn subscribe(callback: JsValue, auth: bool) -> Option<String> {
     if !callback.is_function() {
-        log::say(Message::SubscriberNotFunction);
+        log::say(if auth { Message::AuthSubscriberNotFunction } else { Message::SubscriberNotFunction });
         return None;
     }
-    on_sdk("subscribeToSessionUpdates()", Call::Subscribe(callback))
+    let name = if auth { "subscribeToSdkAuthenticationFailures()" } else { "subscribeToSessionUpdates()" };
+    on_sdk(name, Call::Subscribe(callback, auth))
 }
 
 fn remove_subscription(id: JsValue) -> Option<String> {

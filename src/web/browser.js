@@ -43,6 +43,60 @@ export function storageKeys(prefix) {
   return keys;
 }
 
+// Cookies on the site's registrable domain, shared by its subdomains (docs/design.md section 3).
+// The domain is found without a public suffix list: the shortest parent domain of this host on
+// which the browser keeps a cookie (it refuses `com`, `co.uk`, `github.io`...); none for an IP
+// address or a one-label host, whose cookies stay host-only.
+let site;
+function siteDomain() {
+  if (site !== undefined) return site;
+  site = '';
+  try {
+    const labels = location.hostname.split('.');
+    for (let i = labels.length - 2; i >= 0 && !site; i--) {
+      const candidate = labels.slice(i).join('.');
+      document.cookie = `ab._probe=1; domain=${candidate}; path=/; SameSite=Lax`;
+      if (document.cookie.split('; ').includes('ab._probe=1')) {
+        site = candidate;
+        document.cookie = `ab._probe=; domain=${candidate}; path=/; max-age=0`;
+      }
+    }
+  } catch {}
+  return site;
+}
+export function cookieGet(name) {
+  try {
+    for (const pair of document.cookie.split('; ')) {
+      if (pair.startsWith(name + '=')) return decodeURIComponent(pair.slice(name.length + 1));
+    }
+  } catch {}
+  return null;
+}
+// Writes (or, with `null`, removes) a cookie of the site for `days`.
+export function cookieSet(name, value, days) {
+  try {
+    const domain = siteDomain();
+    const secure = location.protocol === 'https:' ? '; Secure' : '';
+    const age = value === null ? 0 : Math.round(days * 86400);
+    document.cookie = `${name}=${encodeURIComponent(value ?? '')}; max-age=${age}; path=/; SameSite=Lax${domain ? '; domain=' + domain : ''}${secure}`;
+  } catch {}
+}
+
+// The opt-out (appboy.rs): Braze's own `ab.optOut` cookie, so that a visitor who opted out under
+// Braze's SDK stays out, and a localStorage copy where cookies are refused.
+const OPT_OUT = 'ab.optOut';
+// Read on every call, before `initialize` too: quietly, so that a failing localStorage is reported
+// (by `degrade`) once logging is configured.
+export function optedOut() {
+  if (cookieGet(OPT_OUT) !== null || memory?.has(OPT_OUT)) return true;
+  try { return localStorage.getItem(OPT_OUT) !== null; } catch { return false; }
+}
+export function setOptedOut(on) {
+  cookieSet(OPT_OUT, on ? 'This-cookie-will-expire-in-3650-days' : null, 3650);
+  if (on) storageSet(OPT_OUT, '1');
+  else storageRemove(OPT_OUT);
+}
+
 // The clock (clock.rs): now, or the time a replayed call was made (see `at`).
 let pinned = null;
 export function now() {
@@ -65,6 +119,7 @@ const STORAGE = 3; // another tab wrote key a, now b
 const LEFT = 4; // pagehide
 const TIMER = 5; // timer a fired
 const ANSWER = 6; // request c answered with status a (0: it failed) and Retry-After b ms (-1: none)
+const REFUSED = 7; // request a's SDK-authentication signature was refused
 let handler = null;
 export function reportTo(h) {
   handler = h;
@@ -115,18 +170,30 @@ export function cancel(id) {
 // Sending a batch (courier.rs): fetch while the page lives, its answer reported as ANSWER with
 // the request's number; sendBeacon when it is being left. Requests are not `keepalive`: Chromium
 // does not let go of an abandoned keepalive request, and a few hung ones stall every later request
-// to the endpoint (docs/design.md section 5).
+// to the endpoint (docs/design.md section 5). With SDK authentication (`apiKey` given), the API
+// key and `userId`'s signature go as Braze's headers; a 401 whose body is Braze's `auth_error`
+// is reported as REFUSED, after the page's subscribers hear of it.
 let inFlight = null;
-export function post(url, body, request) {
+export function post(url, body, request, apiKey, signature, userId) {
   const controller = new AbortController();
   inFlight = controller;
+  const headers = { 'Content-Type': 'application/json' };
+  if (apiKey) headers['X-Braze-Api-Key'] = apiKey;
+  if (signature) headers['X-Braze-Auth-Signature'] = signature;
   Promise.resolve()
-    .then(() => fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, signal: controller.signal }))
-    .then((response) => {
+    .then(() => fetch(url, { method: 'POST', body, headers, signal: controller.signal }))
+    .then(async (response) => {
+      const refusal = apiKey && response.status === 401 ? (await response.json().catch(() => null))?.auth_error : null;
+      if (refusal) {
+        const failure = { signature: signature ?? undefined, errorCode: refusal.error_code, reason: refusal.reason, userId: userId ?? undefined };
+        log(SIGNATURE_REFUSED, failure.reason ?? failure.errorCode, '');
+        for (const f of [...authSubscribers.values()]) call(f, failure);
+        return report(REFUSED, request);
+      }
       const header = response.headers.get('Retry-After');
       const wait = header === null ? -1 : /^\s*\d+\s*$/.test(header) ? header * 1000 : Date.parse(header) - Date.now();
       report(ANSWER, response.status, wait >= 0 ? wait : -1, request);
-    }, () => report(ANSWER, 0, -1, request));
+    }).catch(() => report(ANSWER, 0, -1, request));
 }
 // The request in flight had no answer in time (the machine's deadline): it is given up.
 export function abort() {
@@ -155,25 +222,46 @@ export function randomFill(bytes) {
   try { crypto.getRandomValues(bytes); } catch { for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256; }
 }
 
-// Subscriptions to session updates (sdk.rs): the page's functions, by id.
+// Subscriptions to session updates and to SDK-authentication failures (sdk.rs): the page's
+// functions, by id, one series of ids for both (`removeSubscription` takes either).
 const subscribers = new Map();
+const authSubscribers = new Map();
 let subscriptionsMade = 0;
-export function subscribe(f) {
+export function subscribe(f, auth) {
   const id = String(++subscriptionsMade);
-  subscribers.set(id, f);
+  (auth ? authSubscribers : subscribers).set(id, f);
   return id;
 }
 export function unsubscribe(id) {
-  return subscribers.delete(id);
+  return subscribers.delete(id) || authSubscribers.delete(id);
 }
 export function unsubscribeAll() {
   subscribers.clear();
+  authSubscribers.clear();
 }
 // Gives each subscriber the open session, {id, startedAt, lastActivityAt, expiresAt} in Unix ms,
 // or null when `id` is empty (none is open); what a subscriber throws is ignored.
 export function notify(id, startedAt, lastActivityAt, expiresAt) {
   const session = id ? { id, startedAt, lastActivityAt, expiresAt } : null;
   for (const f of [...subscribers.values()]) call(f, session);
+}
+
+// Flush callbacks (courier.rs): the page's functions, by number. Each is called once, later than
+// the call that gave it (a microtask), so that it may call the SDK again; what it throws is logged.
+const flushCallbacks = new Map();
+let flushesAsked = 0;
+export function awaitFlush(f) {
+  flushCallbacks.set(++flushesAsked, f);
+  return flushesAsked;
+}
+export function flushed(n, ok) {
+  const f = flushCallbacks.get(n);
+  flushCallbacks.delete(n);
+  if (f) queueMicrotask(() => { try { f(ok); } catch (e) { log(CALLBACK_THREW, e, ''); } });
+}
+// The SDK is gone (destroy): what it still waited for will not be delivered by it.
+export function abandonFlushes() {
+  for (const n of [...flushCallbacks.keys()]) flushed(n, false);
 }
 
 // Calls a function (a subscriber, the page listeners' detach) and ignores what it throws.
@@ -183,8 +271,10 @@ export function call(f, arg) {
 // The SDK's log (log.rs): off unless enabled, to the console or to the page's logger. Each
 // message, in the order of log.rs's `Message`: its console level, its text (%1 and %2 stand for
 // its details), and whether it is shown even with logging off.
-// (browser.js logs one of them itself: STORAGE_FAILED.)
+// (browser.js logs three of them itself: STORAGE_FAILED, CALLBACK_THREW and SIGNATURE_REFUSED.)
 const STORAGE_FAILED = 2;
+const CALLBACK_THREW = 22;
+const SIGNATURE_REFUSED = 24;
 const MESSAGES = [
   ['log', 'initialized; sending to %1'],
   ['warn', 'discarding stored %1 (%2)'],
@@ -207,6 +297,11 @@ const MESSAGES = [
   ['error', 'subscribeToSessionUpdates() needs a function'],
   ['warn', 'removeSubscription(): no subscription %1'],
   ['error', 'setLogger() needs a function or null'],
+  ['warn', 'requestImmediateDataFlush() needs a function or nothing; ignoring what it was given'],
+  ['error', 'the requestImmediateDataFlush() callback threw: %1', true],
+  ['log', 'the SDK is disabled (disableSDK()); ignoring calls until enableSDK()'],
+  ['error', 'the endpoint refused the SDK authentication signature (%1); waiting for a new one'],
+  ['error', 'subscribeToSdkAuthenticationFailures() needs a function'],
 ];
 let loggingOn = false;
 let logger = null;

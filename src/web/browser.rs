@@ -22,13 +22,20 @@ extern "C" {
     pub fn schedule(ms: f64, which: u8) -> f64;
     pub fn cancel(id: f64);
 
-    /// Sends a batch; its answer is reported with `request`.
-    pub fn post(url: &str, body: &str, request: u32);
+    /// Sends a batch; its answer is reported with `request`. With SDK authentication, `api_key`
+    /// and `user`'s `signature` go as headers.
+    pub fn post(url: &str, body: &str, request: u32, api_key: Option<&str>, signature: Option<&str>, user: Option<&str>);
     pub fn abort();
     pub fn beacon(url: &str, body: &str) -> bool;
     pub fn origin() -> String;
 
     pub fn now() -> f64;
+
+    /// Whether `disableSDK()` holds, on this site.
+    #[wasm_bindgen(js_name = optedOut)]
+    pub fn opted_out() -> bool;
+    #[wasm_bindgen(js_name = setOptedOut)]
+    pub fn set_opted_out(on: bool);
 
     pub fn field(o: &JsValue, key: &str) -> JsValue;
     /// The keys of `o` that are not among `known` (comma-separated), joined by ", ".
@@ -38,14 +45,23 @@ extern "C" {
     #[wasm_bindgen(js_name = randomFill)]
     pub fn random_fill(bytes: &mut [u8]);
 
-    /// A subscription to session updates; its id.
-    pub fn subscribe(f: &JsValue) -> String;
+    /// A subscription to session updates, or (`auth`) to SDK-authentication failures; its id.
+    pub fn subscribe(f: &JsValue, auth: bool) -> String;
     /// Whether there was such a subscription.
     pub fn unsubscribe(id: &str) -> bool;
     #[wasm_bindgen(js_name = unsubscribeAll)]
     pub fn unsubscribe_all();
     /// Tells the subscribers of the open session (`id` empty: of none).
     pub fn notify(id: &str, started_at: f64, last_activity_at: f64, expires_at: f64);
+
+    /// Keeps a flush callback; its number, for `flushed`.
+    #[wasm_bindgen(js_name = awaitFlush)]
+    pub fn await_flush(f: &JsValue) -> u32;
+    /// Calls flush callback `n` with `ok`, soon.
+    pub fn flushed(n: u32, ok: bool);
+    /// Calls every flush callback not called yet with `false`.
+    #[wasm_bindgen(js_name = abandonFlushes)]
+    pub fn abandon_flushes();
 
     pub fn call(f: &JsValue, arg: &JsValue);
     /// Message number `message` of log.rs, with its details.

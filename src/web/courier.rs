@@ -18,14 +18,34 @@ pub struct Courier {
     url: String,
     machine: Delivery,
     timer: Option<Timer>,
+    /// With SDK authentication: the signatures the page gave, by user (the newest last).
+    signatures: Option<Vec<(String, String)>>,
 }
 
+/// The users whose signatures are kept: a page rarely has more than two.
+const SIGNED_USERS: usize = 4;
+
 impl Courier {
-    pub fn new(url: String, interval: Millis) -> Courier {
+    pub fn new(url: String, interval: Millis, signed: bool) -> Courier {
         let mut name = String::from(OUTBOXES);
         name.push_str(&Uuid::from_random(random::bytes()).to_hyphenated());
         let seed = u64::from_le_bytes(random::bytes()[..8].try_into().unwrap_or_default());
-        Courier { url, machine: Delivery::new(name, interval, seed), timer: None }
+        let mut machine = Delivery::new(name, interval, seed);
+        if signed {
+            machine.require_signatures();
+        }
+        Courier { url, machine, timer: None, signatures: signed.then(Vec::new) }
+    }
+
+    /// `user`'s signature (SDK authentication); ignored without it.
+    pub fn sign(&mut self, user: &str, signature: String) {
+        if let Some(signatures) = &mut self.signatures {
+            signatures.retain(|(u, _)| u != user);
+            if signatures.len() >= SIGNED_USERS {
+                signatures.remove(0);
+            }
+            signatures.push((user.into(), signature));
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -39,10 +59,10 @@ impl Courier {
         self.handle(store, sender, now, Input::Timer(theirs));
     }
 
-    /// `requestImmediateDataFlush()`.
-    pub fn flush(&mut self, store: &Storage, sender: &Sender, now: Millis) {
+    /// `requestImmediateDataFlush(callback)`, with the callback's number from `browser::await_flush`.
+    pub fn flush(&mut self, store: &Storage, sender: &Sender, now: Millis, callback: Option<u32>) {
         let theirs = self.theirs(store);
-        self.handle(store, sender, now, Input::Flush(theirs));
+        self.handle(store, sender, now, Input::Flush(theirs, callback));
     }
 
     /// `wipeData()`: every outbox of this API key goes.
@@ -74,7 +94,16 @@ impl Courier {
         }
         match step.send {
             Some(Send::Fetch { request, events }) => {
-                browser::post(&self.url, &Batch { sender, time: now, events: &events }.to_json(), request)
+                let body = Batch { sender, time: now, events: &events }.to_json();
+                match &self.signatures {
+                    Some(signatures) => {
+                        // The machine puts one named user's datapoints in a request.
+                        let user = events.iter().find_map(|e| e.user_id.as_deref());
+                        let signature = signatures.iter().find(|(u, _)| Some(u.as_str()) == user).map(|(_, s)| s.as_str());
+                        browser::post(&self.url, &body, request, Some(sender.api_key), signature, user);
+                    }
+                    None => browser::post(&self.url, &body, request, None, None, None),
+                }
             }
             Some(Send::Beacon(events)) => {
                 browser::beacon(&self.url, &Batch { sender, time: now, events: &events }.to_json());
@@ -84,13 +113,25 @@ impl Courier {
         if step.failed {
             log::say(Message::SendFailed);
         }
+        for (callback, ok) in step.settled {
+            browser::flushed(callback, ok);
+        }
         match step.timer {
             None => self.timer = None,
             Some(at) if self.timer.as_ref().is_some_and(|t| t.at == at) => {}
             Some(at) => self.timer = Some(Timer::at(at, now, TimerId::Flush)),
         }
     }
+}
 
+impl Drop for Courier {
+    /// Destroyed with flushes pending: this SDK will not deliver what they wait for.
+    fn drop(&mut self) {
+        browser::abandon_flushes();
+    }
+}
+
+impl Courier {
     /// The other tabs' outboxes in storage (none when it lives in memory: there are no other
     /// tabs' to see); one that cannot be read is discarded. This tab's own, the largest, is not
     /// parsed again: the machine holds it.

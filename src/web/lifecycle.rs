@@ -19,6 +19,7 @@ const STORAGE: u8 = 3;
 const LEFT: u8 = 4;
 const TIMER: u8 = 5;
 const ANSWER: u8 = 6;
+const REFUSED: u8 = 7;
 
 pub enum Report {
     /// visibilitychange to hidden: the user switched away.
@@ -38,6 +39,8 @@ pub enum Report {
     Timer(TimerId),
     /// The endpoint's answer to a request.
     Answer(Answer),
+    /// The endpoint refused a request's SDK-authentication signature.
+    SignatureRefused(u32),
 }
 
 /// What browser.js reports: `kind` with its values `a`, `b` and `c`.
@@ -58,6 +61,7 @@ pub fn report(kind: u8, a: JsValue, b: JsValue, c: JsValue) {
             let retry_after = b.as_f64().filter(|w| *w >= 0.0).map(|w| w as Millis);
             Report::Answer(Answer { request: c.as_f64().unwrap_or_default() as u32, status, retry_after })
         }
+        REFUSED => Report::SignatureRefused(a.as_f64().unwrap_or_default() as u32),
         _ => return,
     };
     slot::report(report);

@@ -40,6 +40,14 @@ pub enum Message {
     /// The subscription's id.
     NoSubscription,
     LoggerNotFunction,
+    FlushCallbackNotFunction,
+    /// What it threw; logged by browser.js itself (its `CALLBACK_THREW`), and shown even with
+    /// logging off: the page's own code failed.
+    CallbackThrew,
+    Disabled,
+    /// Logged by browser.js itself, as it tells the subscribers.
+    SignatureRefused,
+    AuthSubscriberNotFunction,
 }
 
 pub fn say(message: Message) {

@@ -9,12 +9,14 @@ use wasm_bindgen::JsValue;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
 /// The options this SDK reads, for `browser::unknown_keys`.
-const KNOWN: &str = "sessionTimeoutInSeconds,baseUrl,enableLogging,flushIntervalInSeconds";
+const KNOWN: &str = "sessionTimeoutInSeconds,baseUrl,enableLogging,flushIntervalInSeconds,enableSdkAuthentication";
 
 pub struct Options {
     pub timeout: Millis,
     pub base_url: Option<String>,
     pub flush_interval: Millis,
+    /// SDK authentication: requests carry the user's signature (docs/design.md section 5).
+    pub signed: bool,
 }
 
 impl Options {
@@ -59,6 +61,7 @@ impl Options {
                 DEFAULT_FLUSH_INTERVAL_SECONDS
             }
         };
-        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis }
+        let signed = field("enableSdkAuthentication").as_bool() == Some(true);
+        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis, signed }
     }
 }

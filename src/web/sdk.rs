@@ -29,18 +29,27 @@ pub struct Sdk {
     courier: Courier,
     _lifecycle: Lifecycle,
     heard: Heard,
+    /// By `disableSDK()`: nothing more is recorded; what was recorded before is delivered.
+    disabled: bool,
 }
 
 pub enum Call<'a> {
     Open,
-    ChangeUser(&'a str),
-    Flush,
+    /// With the new user's signature, if given (SDK authentication).
+    ChangeUser(&'a str, Option<String>),
+    /// `setSdkAuthenticationSignature`: the current user's.
+    Signature(String),
+    /// With the callback's number, if any.
+    Flush(Option<u32>),
     DeviceId,
     UserId,
     SessionId,
-    Subscribe(JsValue),
+    /// To session updates, or (`true`) to SDK-authentication failures.
+    Subscribe(JsValue, bool),
     Unsubscribe(&'a str),
     Wipe,
+    /// `disableSDK()`.
+    Disable,
     Report(Report),
 }
 
@@ -53,9 +62,10 @@ impl Sdk {
             api_key,
             device_id: device::load(&store).to_hyphenated(),
             store,
-            courier: Courier::new(url, options.flush_interval),
+            courier: Courier::new(url, options.flush_interval, options.signed),
             _lifecycle: Lifecycle::attach(INTERACTION_THROTTLE),
             heard: Heard::default(),
+            disabled: false,
         };
         sdk.sync();
         // Datapoints left by earlier pages are taken over and sent soon.
@@ -64,24 +74,62 @@ impl Sdk {
         sdk
     }
 
+    pub fn is_disabled(&self) -> bool {
+        self.disabled
+    }
+
     pub fn run(&mut self, call: Call) -> Option<String> {
+        if self.disabled {
+            self.deliver_only(call);
+            return None;
+        }
         match call {
             Call::Open => self.feed(Input::Open),
-            Call::ChangeUser(user) => self.feed(Input::ChangeUser(user)),
-            Call::Flush => {
+            Call::ChangeUser(user, signature) => {
+                if let Some(signature) = signature {
+                    self.courier.sign(user, signature);
+                }
+                self.feed(Input::ChangeUser(user));
+            }
+            Call::Signature(signature) => {
+                // Anonymous datapoints need none.
+                if let Some(user) = self.tracker.engine.state().user_id.clone() {
+                    self.courier.sign(&user, signature);
+                    self.deliver(Delivery::Signed);
+                }
+            }
+            Call::Flush(callback) => {
                 self.feed(Input::Activity);
                 let (store, sender) = (&self.store, sender(&self.api_key, &self.device_id, &self.tracker));
-                self.courier.flush(store, &sender, clock::now());
+                self.courier.flush(store, &sender, clock::now(), callback);
             }
             Call::DeviceId => return Some(self.device_id.clone()),
             Call::UserId => return self.tracker.engine.state().user_id.clone(),
             Call::SessionId => return self.tracker.engine.session().map(|s| s.id.to_hyphenated()),
-            Call::Subscribe(callback) => return Some(browser::subscribe(&callback)),
+            Call::Subscribe(callback, auth) => return Some(browser::subscribe(&callback, auth)),
             Call::Unsubscribe(id) => return browser::unsubscribe(id).then(|| id.into()),
             Call::Wipe => self.wipe(),
+            Call::Disable => {
+                self.run(Call::Flush(None));
+                self.disabled = true;
+                self.tracker.stop();
+            }
             Call::Report(report) => self.on_report(report),
         }
         None
+    }
+
+    /// Disabled: the engine hears nothing; delivery goes on until the outbox is empty.
+    fn deliver_only(&mut self, call: Call) {
+        match call {
+            Call::Report(Report::Timer(TimerId::Flush)) => self.flush_timer_fired(),
+            Call::Report(Report::Answer(answer)) => self.deliver(Delivery::Answer(answer)),
+            Call::Report(Report::SignatureRefused(request)) => self.deliver(Delivery::SignatureRefused(request)),
+            Call::Report(Report::Hidden) => self.deliver(Delivery::Hidden),
+            Call::Report(Report::Left) => self.deliver(Delivery::Left),
+            Call::Report(Report::Shown) => self.deliver(Delivery::Shown),
+            _ => {}
+        }
     }
 
     /// The open session (or none), when subscribers have not heard of it yet.
@@ -114,6 +162,11 @@ impl Sdk {
         self.courier.handle(&self.store, &sender, clock::now(), input);
     }
 
+    fn flush_timer_fired(&mut self) {
+        let sender = sender(&self.api_key, &self.device_id, &self.tracker);
+        self.courier.timer_fired(&self.store, &sender, clock::now());
+    }
+
     fn on_report(&mut self, report: Report) {
         match report {
             Report::Timer(TimerId::Session) => {
@@ -121,11 +174,9 @@ impl Sdk {
                 self.sync();
                 self.feed(Input::TimerFired);
             }
-            Report::Timer(TimerId::Flush) => {
-                let sender = sender(&self.api_key, &self.device_id, &self.tracker);
-                self.courier.timer_fired(&self.store, &sender, clock::now());
-            }
+            Report::Timer(TimerId::Flush) => self.flush_timer_fired(),
             Report::Answer(answer) => self.deliver(Delivery::Answer(answer)),
+            Report::SignatureRefused(request) => self.deliver(Delivery::SignatureRefused(request)),
             Report::Hidden => {
                 self.feed(Input::Hidden);
                 self.deliver(Delivery::Hidden);

@@ -57,6 +57,14 @@ pub fn install(api_key: String, options: &JsValue) -> bool {
     true
 }
 
+/// Drops the SDK if `disableSDK()` stopped it.
+pub fn uninstall_disabled() {
+    let disabled = SDK.0.try_borrow().is_ok_and(|slot| slot.as_ref().is_some_and(Sdk::is_disabled));
+    if disabled {
+        uninstall();
+    }
+}
+
 /// Drops the SDK: its timers are cancelled and its listeners removed.
 pub fn uninstall() -> bool {
     let sdk = SDK.0.try_borrow_mut().ok().and_then(|mut slot| slot.take());

@@ -47,6 +47,11 @@ impl Tracker {
         store.trust(SESSION, text, read).map(Input::Restore)
     }
 
+    /// No more session timer (`disableSDK`).
+    pub fn stop(&mut self) {
+        self.timer = None;
+    }
+
     /// Forgets the state (`wipeData`): a new engine, no timer.
     pub fn reset(&mut self, seed: [u8; 16]) {
         *self = Tracker::new(self.engine.timeout(), seed);

@@ -126,8 +126,9 @@ export async function eventually(check, { timeout = 5000 } = {}) {
 }
 
 // The real collector (cargo build --release -p collector) on a free port with a fresh database,
-// and the admin token its reads need (`token`; the dashboard takes it as `#token=`).
-export async function startCollector() {
+// and the admin token its reads need (`token`; the dashboard takes it as `#token=`). `args`: more
+// of its flags.
+export async function startCollector(args = []) {
   const { spawn } = await import('node:child_process');
   const { mkdtempSync, existsSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -135,7 +136,7 @@ export async function startCollector() {
   if (!existsSync(binary)) throw new Error('build the collector first: cargo build --release -p collector');
   const db = join(mkdtempSync(join(tmpdir(), 'collector-')), 'test.db');
   const token = `test-token-${Math.random().toString(36).slice(2)}${Date.now()}`;
-  const child = spawn(binary, ['--port', '0', '--db', db, '--root', ROOT], {
+  const child = spawn(binary, ['--port', '0', '--db', db, '--root', ROOT, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLLECTOR_ADMIN_TOKEN: token },
   });
   const url = await new Promise((resolve, reject) => {
