@@ -129,3 +129,62 @@ fn a_device_record_holds_a_v4_uuid_of_this_version() {
     assert!(read_device(&Parsed(json!({"v": 1}))).is_err());
     assert!(read_device(&Parsed(json!({"v": 1, "id": "6f1c2a3b"}))).is_err());
 }
+
+fn session(seq: u32, ended: bool) -> Session {
+    let id = Uuid::parse("7b0e8f1c-5b7a-4c1e-9d3f-2a6b8c0d1e2f").unwrap();
+    Session { id, root: id, seq, ancestors: Vec::new(), started_at: 1_767_225_600_000, last_activity: 1_767_225_900_123, ended }
+}
+
+#[test]
+fn the_shared_cookie_reads_back_what_it_wrote() {
+    let device = Uuid::parse("0f3c5a10-9e2b-4d7a-8c61-5b4e3d2a1f00").unwrap();
+    for state in [
+        State { session: None, user_id: None },
+        State { session: Some(session(0, false)), user_id: None },
+        State { session: Some(session(41, true)), user_id: Some("user-42".into()) },
+    ] {
+        let text = write_cookie(device, &state);
+        let shared = read_cookie(&text).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!((shared.device, shared.state(&State::default())), (device, state.clone()), "{text}");
+    }
+}
+
+#[test]
+fn the_shared_cookie_stays_within_200_bytes_and_leaves_out_users_that_would_not_fit() {
+    let device = Uuid::parse("0f3c5a10-9e2b-4d7a-8c61-5b4e3d2a1f00").unwrap();
+    let mut longest = session(u32::MAX, true);
+    longest.started_at = 9_999_999_999_999;
+    longest.last_activity = 9_999_999_999_999;
+    let name = cookie_name("a-very-long-api-key-0123456789abcdef-0123456789abcdef");
+    for user in ["u".repeat(32), "u".repeat(33), "名前".into(), "a b".into()] {
+        let state = State { session: Some(longest.clone()), user_id: Some(user.clone()) };
+        let text = write_cookie(device, &state);
+        assert!(name.len() + 1 + text.len() <= 200, "{} bytes: {text}", name.len() + 1 + text.len());
+        let shared = read_cookie(&text).unwrap();
+        let carried = user.len() <= 32 && user.bytes().all(|b| b.is_ascii_alphanumeric());
+        assert_eq!(shared.user_carried, carried, "{user}");
+        // Left out, the user is the tab's own.
+        let local = State { session: None, user_id: Some(user.clone()) };
+        assert_eq!(shared.state(&local).user_id, Some(user));
+    }
+}
+
+#[test]
+fn a_cookie_that_is_not_ours_reads_as_nothing() {
+    let good = write_cookie(
+        Uuid::parse("0f3c5a10-9e2b-4d7a-8c61-5b4e3d2a1f00").unwrap(),
+        &State { session: Some(session(1, false)), user_id: None },
+    );
+    assert!(read_cookie(&good).is_some());
+    for bad in [
+        String::new(),
+        "2~0f3c5a10-9e2b-4d7a-8c61-5b4e3d2a1f00".into(),
+        "1~not-a-uuid".into(),
+        format!("{}x", &good[..good.len() - 1]),
+        good.replace("1767225900123", "1767225500000"),
+        good.replace("1767225600000", "17672256000001234567"),
+        good[..good.len() - 2].into(),
+    ] {
+        assert_eq!(read_cookie(&bad), None, "{bad}");
+    }
+}

@@ -13,6 +13,11 @@ export interface InitializationOptions {
    * `X-Braze-Auth-Signature`, and the API key in `X-Braze-Api-Key`. Default false.
    */
   enableSdkAuthentication?: boolean;
+  /**
+   * Keep everything in localStorage, per origin. By default the device id and the session are also
+   * kept in one small first-party cookie on the site's domain, so that its subdomains share them.
+   */
+  noCookies?: boolean;
 }
 
 /** What `subscribeToSdkAuthenticationFailures` callbacks receive: the endpoint's refusal. */

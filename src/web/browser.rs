@@ -31,6 +31,13 @@ extern "C" {
 
     pub fn now() -> f64;
 
+    /// A cookie's value, decoded; `None` when absent.
+    #[wasm_bindgen(js_name = cookieGet)]
+    pub fn cookie_get(name: &str) -> Option<String>;
+    /// Writes a cookie on the site's registrable domain for `days` (`None`: removes it).
+    #[wasm_bindgen(js_name = cookieSet)]
+    pub fn cookie_set(name: &str, value: Option<&str>, days: f64);
+
     /// Whether `disableSDK()` holds, on this site.
     #[wasm_bindgen(js_name = optedOut)]
     pub fn opted_out() -> bool;

@@ -4,6 +4,7 @@
 pub mod appboy;
 pub mod browser;
 pub mod clock;
+pub mod cookie;
 pub mod courier;
 pub mod device;
 pub mod lifecycle;

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
 /// The options this SDK reads, for `browser::unknown_keys`.
-const KNOWN: &str = "sessionTimeoutInSeconds,baseUrl,enableLogging,flushIntervalInSeconds,enableSdkAuthentication";
+const KNOWN: &str = "sessionTimeoutInSeconds,baseUrl,enableLogging,flushIntervalInSeconds,enableSdkAuthentication,noCookies";
 
 pub struct Options {
     pub timeout: Millis,
@@ -17,6 +17,8 @@ pub struct Options {
     pub flush_interval: Millis,
     /// SDK authentication: requests carry the user's signature (docs/design.md section 5).
     pub signed: bool,
+    /// Everything in localStorage, per origin: no cookie shared by the site's subdomains.
+    pub no_cookies: bool,
 }
 
 impl Options {
@@ -62,6 +64,7 @@ impl Options {
             }
         };
         let signed = field("enableSdkAuthentication").as_bool() == Some(true);
-        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis, signed }
+        let no_cookies = field("noCookies").as_bool() == Some(true);
+        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis, signed, no_cookies }
     }
 }

@@ -1,6 +1,7 @@
 //! One initialized SDK: the engine (`tracker`) and delivery (`courier`) wired to storage, the page
 //! and the subscribers. It routes each façade call and each report from the page to them.
 
+use super::cookie::SharedCookie;
 use super::courier::Courier;
 use super::lifecycle::{Lifecycle, Report};
 use super::log::{self, Message};
@@ -29,6 +30,8 @@ pub struct Sdk {
     courier: Courier,
     _lifecycle: Lifecycle,
     heard: Heard,
+    /// The cookie the site's subdomains share, unless `noCookies`.
+    cookie: Option<SharedCookie>,
     /// By `disableSDK()`: nothing more is recorded; what was recorded before is delivered.
     disabled: bool,
 }
@@ -57,10 +60,16 @@ impl Sdk {
     pub fn new(api_key: String, options: Options) -> Sdk {
         let store = Storage::open(&api_key);
         let url = wire::data_url(options.base_url.as_deref(), &browser::origin());
+        let mut cookie = (!options.no_cookies).then(|| SharedCookie::open(&api_key));
+        let device = device::load(&store, cookie.as_mut().and_then(SharedCookie::read).map(|shared| shared.device));
+        if let Some(cookie) = &mut cookie {
+            cookie.set_device(device);
+        }
         let mut sdk = Sdk {
             tracker: Tracker::new(options.timeout, random::bytes()),
             api_key,
-            device_id: device::load(&store).to_hyphenated(),
+            device_id: device.to_hyphenated(),
+            cookie,
             store,
             courier: Courier::new(url, options.flush_interval, options.signed),
             _lifecycle: Lifecycle::attach(INTERACTION_THROTTLE),
@@ -148,12 +157,20 @@ impl Sdk {
             self.deliver(Delivery::Withdraw(rival));
         }
         self.tracker.settle(&self.store, now, persist, timer);
+        if let Some(cookie) = &mut self.cookie {
+            cookie.write(self.tracker.engine.state(), now);
+        }
     }
 
-    /// Takes in what storage holds now (another tab may have moved on).
+    /// Takes in what storage holds now (another tab, or a tab on another subdomain of the site,
+    /// may have moved on).
     fn sync(&mut self) {
         if let Some(input) = Tracker::stored(&self.store) {
             self.feed(input);
+        }
+        if let Some(shared) = self.cookie.as_mut().and_then(SharedCookie::read) {
+            let state = shared.state(self.tracker.engine.state());
+            self.feed(Input::Restore(state));
         }
     }
 
@@ -213,7 +230,12 @@ impl Sdk {
         let sender = sender(&self.api_key, &self.device_id, &self.tracker);
         self.courier.wipe(&self.store, &sender, clock::now());
         self.tracker.reset(random::bytes());
-        self.device_id = device::load(&self.store).to_hyphenated();
+        let device = device::load(&self.store, None);
+        if let Some(cookie) = &mut self.cookie {
+            cookie.remove();
+            cookie.set_device(device);
+        }
+        self.device_id = device.to_hyphenated();
     }
 }
 
