@@ -82,16 +82,52 @@ export function cookieSet(name, value, days) {
   } catch {}
 }
 
+// The cookie a site's subdomains share (cookie.rs; docs/design.md section 3), named after the API
+// key's FNV-1a hash: `1~<device>~<session>~<root>~<seq>~<start ms>~<last ms>~<0|1>[~<user>]`,
+// within 200 bytes. Written from the session record's JSON (stored/session.rs) and read back in
+// that record's shape, with `device`, so that Rust checks it as it checks storage. The user goes
+// only when it is short and needs no escaping; an empty user field says it was left out.
+export function shareName(apiKey) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(apiKey)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return 'ab.' + hash;
+}
+export function shareGet(name) {
+  const f = cookieGet(name)?.split('~');
+  if (!f || f[0] !== '1' || (f.length !== 2 && f.length < 8)) return null;
+  const record = { v: 1, device: f[1] };
+  if (f.length > 2) {
+    record.session = { id: f[2], root: f[3], seq: +f[4], start: +f[5], last: +f[6], ended: f[7] === '1' };
+    const user = f.slice(8).join('~');
+    if (user) record.user = user;
+    record.leftOut = f.length > 8 && !user;
+  }
+  return record;
+}
+export function shareSet(name, device, stateJson, days) {
+  const { user, session: s } = parse(stateJson) ?? {};
+  let value = '1~' + device;
+  if (s) {
+    value += `~${s.id}~${s.root}~${s.seq}~${s.start}~${s.last}~${s.ended ? 1 : 0}`;
+    if (user !== undefined) value += '~' + (/^[\w.!*'()-]{1,32}$/.test(user) ? user : '');
+  }
+  cookieSet(name, value, days);
+}
+
 // The opt-out (appboy.rs): Braze's own `ab.optOut` cookie, so that a visitor who opted out under
 // Braze's SDK stays out, and a localStorage copy where cookies are refused.
 const OPT_OUT = 'ab.optOut';
-// Read on every call, before `initialize` too: quietly, so that a failing localStorage is reported
-// (by `degrade`) once logging is configured.
+// Asked on every call: read once a page (an opt-out in another tab holds from its next page),
+// and quietly, so that a failing localStorage is reported (by `degrade`) once logging is set up.
+let optOut = null;
 export function optedOut() {
-  if (cookieGet(OPT_OUT) !== null || memory?.has(OPT_OUT)) return true;
-  try { return localStorage.getItem(OPT_OUT) !== null; } catch { return false; }
+  if (optOut === null) {
+    try { optOut = cookieGet(OPT_OUT) !== null || localStorage.getItem(OPT_OUT) !== null; } catch { optOut = false; }
+  }
+  return optOut;
 }
 export function setOptedOut(on) {
+  optOut = on;
   cookieSet(OPT_OUT, on ? 'This-cookie-will-expire-in-3650-days' : null, 3650);
   if (on) storageSet(OPT_OUT, '1');
   else storageRemove(OPT_OUT);
@@ -174,7 +210,15 @@ export function cancel(id) {
 // key and `userId`'s signature go as Braze's headers; a 401 whose body is Braze's `auth_error`
 // is reported as REFUSED, after the page's subscribers hear of it.
 let inFlight = null;
-export function post(url, body, request, apiKey, signature, userId) {
+// The signatures the page gave, by user: the last four users' (a page rarely has two).
+const signatures = new Map();
+export function sign(userId, signature) {
+  signatures.delete(userId);
+  signatures.set(userId, signature);
+  if (signatures.size > 4) signatures.delete(signatures.keys().next().value);
+}
+export function post(url, body, request, apiKey, userId) {
+  const signature = apiKey && userId ? signatures.get(userId) : undefined;
   const controller = new AbortController();
   inFlight = controller;
   const headers = { 'Content-Type': 'application/json' };

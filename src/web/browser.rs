@@ -23,17 +23,25 @@ extern "C" {
     pub fn cancel(id: f64);
 
     /// Sends a batch; its answer is reported with `request`. With SDK authentication, `api_key`
-    /// and `user`'s `signature` go as headers.
-    pub fn post(url: &str, body: &str, request: u32, api_key: Option<&str>, signature: Option<&str>, user: Option<&str>);
+    /// and `user`'s signature (see `sign`) go as headers.
+    pub fn post(url: &str, body: &str, request: u32, api_key: Option<&str>, user: Option<&str>);
+    /// Keeps `user`'s signature (SDK authentication) for the requests of their datapoints.
+    pub fn sign(user: &str, signature: &str);
     pub fn abort();
     pub fn beacon(url: &str, body: &str) -> bool;
     pub fn origin() -> String;
 
     pub fn now() -> f64;
 
-    /// A cookie's value, decoded; `None` when absent.
-    #[wasm_bindgen(js_name = cookieGet)]
-    pub fn cookie_get(name: &str) -> Option<String>;
+    /// The name of the cookie the site's subdomains share, for this API key.
+    #[wasm_bindgen(js_name = shareName)]
+    pub fn share_name(api_key: &str) -> String;
+    /// That cookie, in the session record's shape with its `device`; `null` when absent.
+    #[wasm_bindgen(js_name = shareGet)]
+    pub fn share_get(name: &str) -> JsValue;
+    /// Writes it from the session record's JSON, for `days`.
+    #[wasm_bindgen(js_name = shareSet)]
+    pub fn share_set(name: &str, device: &str, state: &str, days: f64);
     /// Writes a cookie on the site's registrable domain for `days` (`None`: removes it).
     #[wasm_bindgen(js_name = cookieSet)]
     pub fn cookie_set(name: &str, value: Option<&str>, days: f64);

@@ -18,12 +18,9 @@ pub struct Courier {
     url: String,
     machine: Delivery,
     timer: Option<Timer>,
-    /// With SDK authentication: the signatures the page gave, by user (the newest last).
-    signatures: Option<Vec<(String, String)>>,
+    /// SDK authentication: requests carry their user's signature (kept by `browser.js`).
+    signed: bool,
 }
-
-/// The users whose signatures are kept: a page rarely has more than two.
-const SIGNED_USERS: usize = 4;
 
 impl Courier {
     pub fn new(url: String, interval: Millis, signed: bool) -> Courier {
@@ -34,17 +31,13 @@ impl Courier {
         if signed {
             machine.require_signatures();
         }
-        Courier { url, machine, timer: None, signatures: signed.then(Vec::new) }
+        Courier { url, machine, timer: None, signed }
     }
 
     /// `user`'s signature (SDK authentication); ignored without it.
-    pub fn sign(&mut self, user: &str, signature: String) {
-        if let Some(signatures) = &mut self.signatures {
-            signatures.retain(|(u, _)| u != user);
-            if signatures.len() >= SIGNED_USERS {
-                signatures.remove(0);
-            }
-            signatures.push((user.into(), signature));
+    pub fn sign(&self, user: &str, signature: &str) {
+        if self.signed {
+            browser::sign(user, signature);
         }
     }
 
@@ -95,14 +88,12 @@ impl Courier {
         match step.send {
             Some(Send::Fetch { request, events }) => {
                 let body = Batch { sender, time: now, events: &events }.to_json();
-                match &self.signatures {
-                    Some(signatures) => {
-                        // The machine puts one named user's datapoints in a request.
-                        let user = events.iter().find_map(|e| e.user_id.as_deref());
-                        let signature = signatures.iter().find(|(u, _)| Some(u.as_str()) == user).map(|(_, s)| s.as_str());
-                        browser::post(&self.url, &body, request, Some(sender.api_key), signature, user);
-                    }
-                    None => browser::post(&self.url, &body, request, None, None, None),
+                if self.signed {
+                    // The machine puts one named user's datapoints in a request.
+                    let user = events.iter().find_map(|e| e.user_id.as_deref());
+                    browser::post(&self.url, &body, request, Some(sender.api_key), user);
+                } else {
+                    browser::post(&self.url, &body, request, None, None);
                 }
             }
             Some(Send::Beacon(events)) => {

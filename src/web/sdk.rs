@@ -12,7 +12,7 @@ use super::timers::TimerId;
 use super::tracker::Tracker;
 use super::{browser, clock, device, random};
 use crate::delivery::Input as Delivery;
-use crate::engine::{Input, Millis, Output};
+use crate::engine::{Input, Millis, Output, State};
 use crate::stored::{OutboxRecord, DEVICE, SESSION};
 use crate::wire::{self, Sender};
 use alloc::string::String;
@@ -61,7 +61,7 @@ impl Sdk {
         let store = Storage::open(&api_key);
         let url = wire::data_url(options.base_url.as_deref(), &browser::origin());
         let mut cookie = (!options.no_cookies).then(|| SharedCookie::open(&api_key));
-        let device = device::load(&store, cookie.as_mut().and_then(SharedCookie::read).map(|shared| shared.device));
+        let device = device::load(&store, cookie.as_mut().and_then(|c| c.read(&State::default())).map(|shared| shared.device));
         if let Some(cookie) = &mut cookie {
             cookie.set_device(device);
         }
@@ -96,14 +96,14 @@ impl Sdk {
             Call::Open => self.feed(Input::Open),
             Call::ChangeUser(user, signature) => {
                 if let Some(signature) = signature {
-                    self.courier.sign(user, signature);
+                    self.courier.sign(user, &signature);
                 }
                 self.feed(Input::ChangeUser(user));
             }
             Call::Signature(signature) => {
                 // Anonymous datapoints need none.
-                if let Some(user) = self.tracker.engine.state().user_id.clone() {
-                    self.courier.sign(&user, signature);
+                if let Some(user) = &self.tracker.engine.state().user_id {
+                    self.courier.sign(user, &signature);
                     self.deliver(Delivery::Signed);
                 }
             }
@@ -168,9 +168,8 @@ impl Sdk {
         if let Some(input) = Tracker::stored(&self.store) {
             self.feed(input);
         }
-        if let Some(shared) = self.cookie.as_mut().and_then(SharedCookie::read) {
-            let state = shared.state(self.tracker.engine.state());
-            self.feed(Input::Restore(state));
+        if let Some(shared) = self.cookie.as_mut().and_then(|c| c.read(self.tracker.engine.state())) {
+            self.feed(Input::Restore(shared.state));
         }
     }
 

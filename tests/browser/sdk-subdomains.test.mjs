@@ -122,3 +122,25 @@ test('the cookie is written when the session changes, and for activity at most o
   assert.equal(writes.afterChange, 1);
   await context.close();
 });
+
+test('the cookie: a long or unusual user id is left out and each subdomain keeps its own; a cookie not ours is replaced', async () => {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: 'ab.0', value: 'x', domain: '.example.test', path: '/' }]);
+  const www = await visit(context, 'www', 'key-sub-user');
+  const name = (await context.cookies()).find((c) => c.name.startsWith('ab.') && c.name !== 'ab.0').name;
+  // Not this SDK's: replaced, and nothing thrown.
+  await context.addCookies([{ name, value: '1~garbage', domain: '.example.test', path: '/' }]);
+  const long = 'user-'.repeat(40);
+  await www.page.evaluate((long) => { appboy.openSession(); appboy.changeUser(long); }, long);
+  const cookie = (await context.cookies()).find((c) => c.name === name);
+  assert.ok(cookie.name.length + 1 + cookie.value.length <= 200, `${cookie.value.length} bytes`);
+  assert.match(decodeURIComponent(cookie.value), /^1~[0-9a-f-]{36}(~[0-9a-f-]{36}){2}~\d+~\d+~\d+~0~$/, 'the user field empty: left out');
+  const shop = await visit(context, 'shop', 'key-sub-user');
+  const session = await www.page.evaluate(() => appboy.getSessionId());
+  assert.equal(shop.session, session, 'the session is shared');
+  assert.equal(await shop.page.evaluate(() => appboy.getUserId()), undefined, "shop's own user (none), not a guess");
+  await shop.page.evaluate(() => appboy.changeUser('short-id'));
+  assert.match(decodeURIComponent((await context.cookies()).find((c) => c.name === name).value), /~short-id$/);
+  assert.deepEqual([...www.page.errors, ...shop.page.errors], []);
+  await context.close();
+});
