@@ -115,21 +115,23 @@ export function shareSet(name, device, stateJson, days) {
 }
 
 // The opt-out (appboy.rs): Braze's own `ab.optOut` cookie, so that a visitor who opted out under
-// Braze's SDK stays out, and a localStorage copy where cookies are refused.
+// Braze's SDK stays out; in localStorage only where cookies are refused (then per origin: a
+// localStorage copy beside the cookie could not be lifted from another subdomain). Asked on every
+// call: read once a page (an opt-out in another tab holds from its next page), and quietly, so
+// that a failing localStorage is reported (by `degrade`) once logging is set up.
 const OPT_OUT = 'ab.optOut';
-// Asked on every call: read once a page (an opt-out in another tab holds from its next page),
-// and quietly, so that a failing localStorage is reported (by `degrade`) once logging is set up.
+const cookies = () => { try { return navigator.cookieEnabled && typeof document !== 'undefined'; } catch { return false; } };
 let optOut = null;
 export function optedOut() {
   if (optOut === null) {
-    try { optOut = cookieGet(OPT_OUT) !== null || localStorage.getItem(OPT_OUT) !== null; } catch { optOut = false; }
+    try { optOut = cookies() ? cookieGet(OPT_OUT) !== null : localStorage.getItem(OPT_OUT) !== null; } catch { optOut = false; }
   }
   return optOut;
 }
 export function setOptedOut(on) {
   optOut = on;
-  cookieSet(OPT_OUT, on ? 'This-cookie-will-expire-in-3650-days' : null, 3650);
-  if (on) storageSet(OPT_OUT, '1');
+  if (cookies()) cookieSet(OPT_OUT, on ? 'This-cookie-will-expire-in-3650-days' : null, 3650);
+  else if (on) storageSet(OPT_OUT, '1');
   else storageRemove(OPT_OUT);
 }
 

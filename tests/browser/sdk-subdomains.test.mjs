@@ -144,3 +144,17 @@ test('the cookie: a long or unusual user id is left out and each subdomain keeps
   assert.deepEqual([...www.page.errors, ...shop.page.errors], []);
   await context.close();
 });
+
+test('an opt-out on one subdomain holds on the others', async () => {
+  const context = await browser.newContext();
+  const www = await visit(context, 'www', 'key-sub-optout');
+  await www.page.evaluate(() => appboy.disableSDK());
+  const page = await openPage(context, `http://shop.example.test:${port}/tests/browser/fixtures/sdk.html`);
+  await page.waitForFunction(() => window.sdkReady === true);
+  assert.deepEqual(await page.evaluate(() => [appboy.isDisabled(), appboy.initialize('key-sub-optout')]), [true, false]);
+  await page.evaluate(() => appboy.enableSDK());
+  const again = await openPage(context, `http://www.example.test:${port}/tests/browser/fixtures/sdk.html`);
+  await again.waitForFunction(() => window.sdkReady === true);
+  assert.equal(await again.evaluate(() => appboy.isDisabled()), false, 'lifted on every subdomain');
+  await context.close();
+});

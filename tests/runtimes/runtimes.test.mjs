@@ -21,6 +21,8 @@ for (const [name, [command, args]] of Object.entries(RUNTIMES)) {
     assert.equal(result.answers.initialize, false, 'nothing is initialized on a server');
     assert.deepEqual(result.answers.ids, [null, null, null], 'getters answer undefined');
     assert.deepEqual([result.answers.ready, result.answers.init], [false, false]);
+    assert.deepEqual(result.answers.flushed, [true, true], 'the flush callback: true, and not synchronously');
+    assert.deepEqual([result.answers.braze, result.answers.isDisabled], [true, false]);
     assert.ok(result.answers.functions.length >= 13, result.answers.functions.join());
     assert.equal(result.fetches, 0);
     assert.ok(result.stored === null || result.stored === 0, `stored ${result.stored}`);

@@ -1,7 +1,7 @@
 // What server-side rendering does with the package (run by runtimes.test.mjs under Node, Deno and
 // Bun): import it and call every function, with good and bad arguments. Prints what happened as
 // JSON: what was thrown, what was answered, and whether anything was fetched or stored.
-import init, { appboy, ready } from 'appboy-wasm';
+import init, { appboy, braze, ready } from 'appboy-wasm';
 
 let fetches = 0;
 globalThis.fetch = () => { fetches++; return Promise.reject(new Error('no network in this test')); };
@@ -16,6 +16,13 @@ answers.initialize = attempt('initialize', 'key-ssr', { enableLogging: true, ses
 attempt('openSession');
 attempt('changeUser', 'user-ssr');
 attempt('requestImmediateDataFlush');
+// The flush callback hears, later than the call, that nothing waits.
+let returned = false;
+const flushed = new Promise((resolve) => attempt('requestImmediateDataFlush', (ok) => resolve([ok, returned])));
+returned = true;
+answers.flushed = await flushed;
+answers.braze = braze === appboy;
+answers.isDisabled = attempt('isDisabled');
 answers.ids = [attempt('getDeviceId'), attempt('getUserId'), attempt('getSessionId')];
 const subscription = attempt('subscribeToSessionUpdates', () => {});
 attempt('removeSubscription', subscription);
