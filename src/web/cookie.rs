@@ -29,6 +29,8 @@ pub struct SharedCookie {
     /// and when it last wrote.
     known: Option<(String, Option<(Uuid, bool)>)>,
     written_at: Millis,
+    /// Activity was not written, being too soon after the last write.
+    pub held_back: bool,
 }
 
 fn session(state: &State) -> Option<(Uuid, bool)> {
@@ -37,7 +39,7 @@ fn session(state: &State) -> Option<(Uuid, bool)> {
 
 impl SharedCookie {
     pub fn open(api_key: &str) -> SharedCookie {
-        SharedCookie { name: browser::share_name(api_key), device: String::new(), known: None, written_at: 0 }
+        SharedCookie { name: browser::share_name(api_key), device: String::new(), known: None, written_at: 0, held_back: false }
     }
 
     /// What the cookie holds now, if it is one this SDK wrote; `local`: the tab's own state.
@@ -64,11 +66,15 @@ impl SharedCookie {
     pub fn write(&mut self, state: &State, now: Millis) {
         let text = write_state(state);
         let same_session = match &self.known {
-            Some((known, _)) if *known == text => return,
+            Some((known, _)) if *known == text => {
+                self.held_back = false;
+                return;
+            }
             Some((_, known)) => *known == session(state),
             None => false,
         };
-        if same_session && now < self.written_at.saturating_add(THROTTLE) {
+        self.held_back = same_session && now < self.written_at.saturating_add(THROTTLE);
+        if self.held_back {
             return;
         }
         browser::share_set(&self.name, &self.device, &text, DAYS);

@@ -28,12 +28,11 @@ pub struct Sdk {
     /// Hyphenated, as the wire and `getDeviceId()` give it.
     device_id: String,
     courier: Courier,
-    _lifecycle: Lifecycle,
+    /// The page's listeners; `None` once `disableSDK()` stopped the recording.
+    lifecycle: Option<Lifecycle>,
     heard: Heard,
     /// The cookie the site's subdomains share, unless `noCookies`.
     cookie: Option<SharedCookie>,
-    /// By `disableSDK()`: nothing more is recorded; what was recorded before is delivered.
-    disabled: bool,
 }
 
 pub enum Call<'a> {
@@ -72,9 +71,8 @@ impl Sdk {
             cookie,
             store,
             courier: Courier::new(url, options.flush_interval, options.signed),
-            _lifecycle: Lifecycle::attach(INTERACTION_THROTTLE),
+            lifecycle: Some(Lifecycle::attach(INTERACTION_THROTTLE)),
             heard: Heard::default(),
-            disabled: false,
         };
         sdk.sync();
         // Datapoints left by earlier pages are taken over and sent soon.
@@ -83,15 +81,14 @@ impl Sdk {
         sdk
     }
 
+    /// `disableSDK()` stopped it: nothing more is recorded (the page's calls are refused before
+    /// they reach it, no page event or session timer comes), and what was recorded before goes on
+    /// being delivered.
     pub fn is_disabled(&self) -> bool {
-        self.disabled
+        self.lifecycle.is_none()
     }
 
     pub fn run(&mut self, call: Call) -> Option<String> {
-        if self.disabled {
-            self.deliver_only(call);
-            return None;
-        }
         match call {
             Call::Open => self.feed(Input::Open),
             Call::ChangeUser(user, signature) => {
@@ -120,25 +117,12 @@ impl Sdk {
             Call::Wipe => self.wipe(),
             Call::Disable => {
                 self.run(Call::Flush(None));
-                self.disabled = true;
+                self.lifecycle = None;
                 self.tracker.stop();
             }
             Call::Report(report) => self.on_report(report),
         }
         None
-    }
-
-    /// Disabled: the engine hears nothing; delivery goes on until the outbox is empty.
-    fn deliver_only(&mut self, call: Call) {
-        match call {
-            Call::Report(Report::Timer(TimerId::Flush)) => self.flush_timer_fired(),
-            Call::Report(Report::Answer(answer)) => self.deliver(Delivery::Answer(answer)),
-            Call::Report(Report::SignatureRefused(request)) => self.deliver(Delivery::SignatureRefused(request)),
-            Call::Report(Report::Hidden) => self.deliver(Delivery::Hidden),
-            Call::Report(Report::Left) => self.deliver(Delivery::Left),
-            Call::Report(Report::Shown) => self.deliver(Delivery::Shown),
-            _ => {}
-        }
     }
 
     /// The open session (or none), when subscribers have not heard of it yet.
@@ -157,7 +141,7 @@ impl Sdk {
             self.deliver(Delivery::Withdraw(rival));
         }
         self.tracker.settle(&self.store, now, persist, timer);
-        if let Some(cookie) = &mut self.cookie {
+        if let Some(cookie) = self.cookie.as_mut().filter(|c| persist || c.held_back) {
             cookie.write(self.tracker.engine.state(), now);
         }
     }
@@ -178,11 +162,6 @@ impl Sdk {
         self.courier.handle(&self.store, &sender, clock::now(), input);
     }
 
-    fn flush_timer_fired(&mut self) {
-        let sender = sender(&self.api_key, &self.device_id, &self.tracker);
-        self.courier.timer_fired(&self.store, &sender, clock::now());
-    }
-
     fn on_report(&mut self, report: Report) {
         match report {
             Report::Timer(TimerId::Session) => {
@@ -190,7 +169,10 @@ impl Sdk {
                 self.sync();
                 self.feed(Input::TimerFired);
             }
-            Report::Timer(TimerId::Flush) => self.flush_timer_fired(),
+            Report::Timer(TimerId::Flush) => {
+                let sender = sender(&self.api_key, &self.device_id, &self.tracker);
+                self.courier.timer_fired(&self.store, &sender, clock::now());
+            }
             Report::Answer(answer) => self.deliver(Delivery::Answer(answer)),
             Report::SignatureRefused(request) => self.deliver(Delivery::SignatureRefused(request)),
             Report::Hidden => {
