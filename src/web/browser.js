@@ -86,15 +86,23 @@ export function cookieSet(name, value, days) {
 // key's FNV-1a hash: `1~<device>~<session>~<root>~<seq>~<start ms>~<last ms>~<0|1>[~<user>]`,
 // within 200 bytes. Written from the session record's JSON (stored/session.rs) and read back in
 // that record's shape, with `device`, so that Rust checks it as it checks storage. The user goes
-// only when it is short and needs no escaping; an empty user field says it was left out.
+// only when it is short and needs no escaping; an empty user field says it was left out. It is
+// written when its session (id and end) or device changes, and for activity alone at most once a
+// second: `shareSet` says when it held a write back, and is called again.
 export function shareName(apiKey) {
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(apiKey)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return 'ab.' + hash;
 }
+// What the cookie held when last read or written: [value, its session's key], and when written.
+let shared = null;
+let sharedAt = 0;
+const sessionKey = (f) => f.slice(0, 3).join('~') + f[7];
 export function shareGet(name) {
-  const f = cookieGet(name)?.split('~');
+  const text = cookieGet(name);
+  const f = text?.split('~');
   if (!f || f[0] !== '1' || (f.length !== 2 && f.length < 8)) return null;
+  shared = [text, sessionKey(f)];
   const record = { v: 1, device: f[1] };
   if (f.length > 2) {
     record.session = { id: f[2], root: f[3], seq: +f[4], start: +f[5], last: +f[6], ended: f[7] === '1' };
@@ -104,14 +112,25 @@ export function shareGet(name) {
   }
   return record;
 }
-export function shareSet(name, device, stateJson, days) {
+export function shareSet(name, device, stateJson, days, now) {
   const { user, session: s } = parse(stateJson) ?? {};
   let value = '1~' + device;
   if (s) {
     value += `~${s.id}~${s.root}~${s.seq}~${s.start}~${s.last}~${s.ended ? 1 : 0}`;
     if (user !== undefined) value += '~' + (/^[\w.!*'()-]{1,32}$/.test(user) ? user : '');
   }
+  const key = sessionKey(value.split('~'));
+  if (shared?.[0] === value) return false;
+  if (shared?.[1] === key && now - sharedAt < 1000) return true;
   cookieSet(name, value, days);
+  shared = [value, key];
+  sharedAt = now;
+  return false;
+}
+// Forgets what it knew (wipeData: the cookie is removed and rewritten for a new device).
+export function shareForget(name) {
+  cookieSet(name, null, 0);
+  shared = null;
 }
 
 // The opt-out (appboy.rs): Braze's own `ab.optOut` cookie, so that a visitor who opted out under

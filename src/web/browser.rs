@@ -39,12 +39,13 @@ extern "C" {
     /// That cookie, in the session record's shape with its `device`; `null` when absent.
     #[wasm_bindgen(js_name = shareGet)]
     pub fn share_get(name: &str) -> JsValue;
-    /// Writes it from the session record's JSON, for `days`.
+    /// Writes it from the session record's JSON, for `days`, unless it holds that already; `true`:
+    /// held back (activity alone, within a second of the last write).
     #[wasm_bindgen(js_name = shareSet)]
-    pub fn share_set(name: &str, device: &str, state: &str, days: f64);
-    /// Writes a cookie on the site's registrable domain for `days` (`None`: removes it).
-    #[wasm_bindgen(js_name = cookieSet)]
-    pub fn cookie_set(name: &str, value: Option<&str>, days: f64);
+    pub fn share_set(name: &str, device: &str, state: &str, days: f64, now: f64) -> bool;
+    /// Removes it, and forgets what it held.
+    #[wasm_bindgen(js_name = shareForget)]
+    pub fn share_forget(name: &str);
 
     /// Whether `disableSDK()` holds, on this site.
     #[wasm_bindgen(js_name = optedOut)]

@@ -60,7 +60,7 @@ impl Sdk {
         let store = Storage::open(&api_key);
         let url = wire::data_url(options.base_url.as_deref(), &browser::origin());
         let mut cookie = (!options.no_cookies).then(|| SharedCookie::open(&api_key));
-        let device = device::load(&store, cookie.as_mut().and_then(|c| c.read(&State::default())).map(|shared| shared.device));
+        let device = device::load(&store, cookie.as_ref().and_then(|c| c.read(&State::default())).map(|shared| shared.device));
         if let Some(cookie) = &mut cookie {
             cookie.set_device(device);
         }
@@ -152,7 +152,7 @@ impl Sdk {
         if let Some(input) = Tracker::stored(&self.store) {
             self.feed(input);
         }
-        if let Some(shared) = self.cookie.as_mut().and_then(|c| c.read(self.tracker.engine.state())) {
+        if let Some(shared) = self.cookie.as_ref().and_then(|c| c.read(self.tracker.engine.state())) {
             self.feed(Input::Restore(shared.state));
         }
     }
