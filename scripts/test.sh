@@ -10,6 +10,8 @@ cd "$ROOT"
 ensure_wasm_toolchain
 ensure_browser
 ensure_node_modules
+# The collector's SDK-authentication tests make their RSA keys with the openssl command.
+apt_install openssl
 
 logs=$(mktemp -d)
 failed_stages=()
