@@ -320,9 +320,15 @@ impl Delivery {
         let dropped = outbox::add(&mut self.events, more);
         step.dropped += dropped;
         if dropped > 0 {
-            let events = &self.events;
-            settle(&mut self.waiters, step, &|w| w.waiting.iter().any(|dp| !events.iter().any(|e| e.same_datapoint(dp))).then_some(false));
+            self.settle_lost(step);
         }
+    }
+
+    /// Calls back with `false` the flushes some of whose datapoints left the outbox undelivered
+    /// (dropped or refused): what a flush waits for is always in the outbox until then.
+    fn settle_lost(&mut self, step: &mut Step) {
+        let events = &self.events;
+        settle(&mut self.waiters, step, &|w| w.waiting.iter().any(|dp| !outbox::holds(events, dp)).then_some(false));
     }
 
     fn save(&self, step: &mut Step) {
@@ -386,17 +392,16 @@ impl Delivery {
             outcome => {
                 if outcome == Outcome::Rejected {
                     step.refused = request.events.len();
-                    let refused = |w: &Waiter| w.waiting.iter().any(|dp| request.events.iter().any(|e| e.same_datapoint(dp)));
-                    settle(&mut self.waiters, step, &|w| refused(w).then_some(false));
                 } else {
                     for w in &mut self.waiters {
                         outbox::remove(&mut w.waiting, &request.events);
                     }
-                    settle(&mut self.waiters, step, &|_| None);
                 }
                 self.backoff.succeeded();
                 self.not_before = 0;
                 outbox::remove(&mut self.events, &request.events);
+                // Delivered, they no longer wait; refused, they left the outbox undelivered.
+                self.settle_lost(step);
                 self.save(step);
                 if !self.events.is_empty() {
                     self.want(self.now);

@@ -21,7 +21,7 @@ fn size(dp: &Datapoint) -> usize {
 /// Returns how many were dropped.
 pub fn add(events: &mut Vec<Datapoint>, more: impl IntoIterator<Item = Datapoint>) -> usize {
     for event in more {
-        if !events.iter().any(|e| e.same_datapoint(&event)) {
+        if !holds(events, &event) {
             events.push(event);
         }
     }
@@ -51,7 +51,12 @@ pub fn batch_len(events: &[Datapoint]) -> usize {
 
 /// Removes the datapoints of `sent` from the outbox.
 pub fn remove(events: &mut Vec<Datapoint>, sent: &[Datapoint]) {
-    events.retain(|e| !sent.iter().any(|s| s.same_datapoint(e)));
+    events.retain(|e| !holds(sent, e));
+}
+
+/// Whether `events` hold a version of `dp`.
+pub fn holds(events: &[Datapoint], dp: &Datapoint) -> bool {
+    events.iter().any(|e| e.same_datapoint(dp))
 }
 
 /// From when another tab's outbox is to be taken over and sent: at once when its page was left

@@ -73,8 +73,8 @@ pub fn dispatch(method: u8, a: JsValue, b: JsValue) -> JsValue {
             Method::Initialize => JsValue::FALSE,
             Method::RequestImmediateDataFlush => {
                 // Nothing waits for this page: what came before `disableSDK()` was sent then.
-                if a.is_function() {
-                    browser::flushed(browser::await_flush(&a), true);
+                if let Some(n) = flush_callback(a) {
+                    browser::flushed(n, true);
                 }
                 JsValue::UNDEFINED
             }
@@ -188,14 +188,7 @@ fn signature(value: JsValue) -> Option<String> {
 /// `true` when there is no SDK (nothing of this page waits; the README says so), or `false` when
 /// called from inside an SDK callback (nothing was sent).
 fn flush(callback: JsValue) {
-    let callback = if callback.is_function() {
-        Some(browser::await_flush(&callback))
-    } else {
-        if !callback.is_undefined() && !callback.is_null() {
-            log::say(Message::FlushCallbackNotFunction);
-        }
-        None
-    };
+    let callback = flush_callback(callback);
     let settled = match on_sdk_or("requestImmediateDataFlush()", Call::Flush(callback)) {
         Ok(_) => return,
         Err(unavailable) => matches!(unavailable, Unavailable::NotInitialized),
@@ -203,6 +196,18 @@ fn flush(callback: JsValue) {
     if let Some(n) = callback {
         browser::flushed(n, settled);
     }
+}
+
+/// The page's flush callback, kept by `browser.js` under the number it returns; anything but a
+/// function or nothing is logged and ignored.
+fn flush_callback(callback: JsValue) -> Option<u32> {
+    if callback.is_function() {
+        return Some(browser::await_flush(&callback));
+    }
+    if !callback.is_undefined() && !callback.is_null() {
+        log::say(Message::FlushCallbackNotFunction);
+    }
+    None
 }
 
 fn subscribe(callback: JsValue, auth: bool) -> Option<String> {
