@@ -295,13 +295,11 @@ async fn summarize(tx: &Transaction<'_>) -> Result<(), Error> {
     // Whatever changes were recorded are counted again from the datapoints.
     tx.execute("DELETE FROM tally_changes", &[]).await?;
     let datapoints = tx.query(sql::ALL_SESSION_DATAPOINTS, &[]).await?;
-    let sessions = rollup::sessions_of(
-        datapoints.iter().map(|r| (r.get(0), r.get(1), Event::stored(r.get(2), r.get(3), r.get(4), r.get(5)), r.get(6))),
-    );
-    for rows in sessions.chunk_by(|a, b| a.0 == b.0) {
-        let key = &rows[0].0;
-        write_rows(tx, key, rows.iter().map(|(_, id, row)| (id.as_str(), row))).await?;
-        tally(tx, key, &rollup::tallies_of(rows.iter().map(|(_, _, row)| row))).await?;
+    let summaries =
+        rollup::summaries(datapoints.iter().map(|r| (r.get(0), r.get(1), Event::stored(r.get(2), r.get(3), r.get(4), r.get(5)), r.get(6))));
+    for (key, rows, changes) in summaries {
+        write_rows(tx, &key, rows.iter().map(|(id, row)| (id.as_str(), row))).await?;
+        tally(tx, &key, &changes).await?;
     }
     Ok(())
 }

@@ -23,12 +23,13 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
+    const EMPTY: SessionRow = SessionRow { user_id: String::new(), device_id: String::new(), start: None, end: None, duration: None };
+
     /// The row once `event` (an `ss` or `se` not stored before, sent by `device`) is added to
     /// `row`. User and device are the `ss`'s, else the `se`'s.
     pub fn with(row: Option<SessionRow>, event: &Event, device: &str) -> SessionRow {
         let user = event.user_id.clone().unwrap_or_default();
-        let mut row =
-            row.unwrap_or(SessionRow { user_id: String::new(), device_id: String::new(), start: None, end: None, duration: None });
+        let mut row = row.unwrap_or(SessionRow::EMPTY);
         let start = event.name == "ss";
         if start {
             row.start = Some(event.time);
@@ -84,26 +85,29 @@ pub fn apply<'a>(
     (after, changes)
 }
 
-/// The sessions that datapoints make, given in order of key and session as
-/// `(key, session, datapoint, device)`: how the summaries of a database that had none are built.
-pub fn sessions_of(datapoints: impl IntoIterator<Item = (String, String, Event, String)>) -> Vec<(String, String, SessionRow)> {
-    let mut sessions: Vec<(String, String, SessionRow)> = Vec::new();
+/// A key's sessions as its datapoints make them, `(session, row)`, and their tallies.
+pub type Summary = (String, Vec<(String, SessionRow)>, Changes);
+
+/// What datapoints make, given in order of key and session as `(key, session, datapoint,
+/// device)`: how the summaries of a database that had none are built, key by key.
+pub fn summaries(datapoints: impl IntoIterator<Item = (String, String, Event, String)>) -> Vec<Summary> {
+    let mut keys: Vec<Summary> = Vec::new();
     for (key, id, event, device) in datapoints {
-        match sessions.last_mut() {
-            Some((k, i, row)) if *k == key && *i == id => *row = SessionRow::with(Some(row.clone()), &event, &device),
-            _ => sessions.push((key, id, SessionRow::with(None, &event, &device))),
+        if keys.last().is_none_or(|(k, _, _)| *k != key) {
+            keys.push((key, Vec::new(), Changes::default()));
+        }
+        let Some((_, rows, _)) = keys.last_mut() else { continue };
+        match rows.last_mut() {
+            Some((i, row)) if *i == id => *row = SessionRow::with(Some(std::mem::replace(row, SessionRow::EMPTY)), &event, &device),
+            _ => rows.push((id, SessionRow::with(None, &event, &device))),
         }
     }
-    sessions
-}
-
-/// The tallies of sessions counted for the first time.
-pub fn tallies_of<'a>(rows: impl IntoIterator<Item = &'a SessionRow>) -> Changes {
-    let mut changes = Changes::default();
-    for row in rows {
-        changes.moved(None, row);
+    for (_, rows, changes) in &mut keys {
+        for (_, row) in rows.iter() {
+            changes.moved(None, row);
+        }
     }
-    changes
+    keys
 }
 
 /// Durations are summed in whole milliseconds so that adding and taking away stays exact.

@@ -269,13 +269,11 @@ fn summarize(tx: &Connection) -> rusqlite::Result<()> {
     let mut all = tx.prepare(sql::ALL_SESSION_DATAPOINTS)?;
     let datapoints =
         all.query_map([], |r| Ok((r.get(0)?, r.get(1)?, Event::stored(r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?), r.get(6)?)));
-    let sessions = rollup::sessions_of(datapoints?.collect::<rusqlite::Result<Vec<_>>>()?);
-    for rows in sessions.chunk_by(|a, b| a.0 == b.0) {
-        let key = &rows[0].0;
-        for (_, id, row) in rows {
-            write_row(tx, key, id, row)?;
+    for (key, rows, changes) in rollup::summaries(datapoints?.collect::<rusqlite::Result<Vec<_>>>()?) {
+        for (id, row) in &rows {
+            write_row(tx, &key, id, row)?;
         }
-        tally(tx, key, &rollup::tallies_of(rows.iter().map(|(_, _, row)| row)))?;
+        tally(tx, &key, &changes)?;
     }
     Ok(())
 }
