@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod engine;
 pub mod json;
 pub mod stored;
+pub mod tab;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

@@ -9,22 +9,30 @@
 //! replays seed s alone, printing its trace. A failing run prints its seed and the end of its
 //! trace.
 //!
-//! The tabs are driven the way `src/web/sdk.rs`, `tracker.rs` and `courier.rs` drive the
-//! machines in the browser: the same inputs for the same page events, the same order of effects.
+//! Each tab is the SDK's core itself (`tab::Tab`), the very code the wasm runs: the simulation
+//! makes the page's calls and the browser's reports, answers its reads, and carries out its effects
+//! as `src/web/browser.js` does. Tabs may be on two subdomains of the site (localStorage per
+//! origin, the cookie shared), opt out and in, and use SDK authentication, whose signatures the
+//! endpoint refuses now and then.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
-use appboy_wasm::delivery::{self, Answer, Delivery, Send, Theirs};
-use appboy_wasm::engine::{Datapoint, Engine, Input, Kind, Millis, Uuid};
-use appboy_wasm::stored::{read_state, write_state, OutboxRecord, OUTBOXES, SESSION};
+use appboy_wasm::delivery::WITHDRAW_WINDOW;
+use appboy_wasm::engine::{Datapoint, Kind, Millis, Uuid};
+use appboy_wasm::stored::{OutboxRecord, MAX_COOKIE, OUTBOXES};
+use appboy_wasm::tab::{Arg, Effect, Event, Host, Message, Method, Reply, Reported, Tab};
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use support::Json;
 
 const PREFIX: &str = "appboy.KEY.";
+/// The origin of activity written to the shared cookie, which every tab can read.
+const VIA_COOKIE: usize = usize::MAX;
+/// Activity alone rewrites the shared cookie at most this often.
+const COOKIE_THROTTLE: Millis = 1_000;
 /// 2026-01-01, the simulated clock's start.
 const EPOCH: Millis = 1_767_225_600_000;
-const LONGEST_TIMER: Millis = 0x7fff_ffff;
 /// A `storage` event reaches the other tabs within this (a few ms in Chromium).
 const STORAGE_LATENCY: Millis = 30;
 /// The most two tabs' clocks differ by, in the runs where they differ. Tabs of one browser read
@@ -69,30 +77,40 @@ enum Page {
     Gone,
 }
 
-struct Tab {
+struct SimTab {
     page: Page,
+    /// The site's subdomain it is on: its localStorage is that origin's.
+    origin: usize,
     /// How far this tab's clock is off the system clock.
     skew: i64,
-    engine: Engine,
-    delivery: Delivery,
-    /// The armed timers: (the instant asked for, on the tab's clock; the timer's id).
-    session_timer: Option<(Millis, u64)>,
-    flush_timer: Option<(Millis, u64)>,
-    /// The requests in flight that an abort would cancel.
+    core: Tab,
+    /// The id of the armed timer.
+    timer: Option<u64>,
+    /// The page listens (between `Listen(true)` and `Listen(false)`).
+    listening: bool,
+    /// The request in flight that an abort would cancel.
     in_flight: Option<u32>,
     /// What reached the frozen page, delivered when it comes back.
     deferred: Vec<Happening>,
+    /// The SDK of this page is disabled (`disableSDK()`, or opened while opted out): since when.
+    disabled: bool,
+    /// Its last write of the shared cookie: when, on its clock, and what.
+    cookie_written: Option<(Millis, String)>,
+    /// Its subscriber to SDK-authentication failures.
+    auth_subscriber: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
 enum Happening {
-    SessionTimer(usize, u64),
-    FlushTimer(usize, u64),
-    Answer(usize, Answer),
+    Timer(usize, u64),
+    /// The answer to request `.1`: status (0: none), `Retry-After`, body.
+    Answer(usize, u32, u16, Option<String>, Option<String>),
     /// A request reaches the endpoint.
     Arrive(Vec<Datapoint>),
-    /// Another tab wrote `key` (`None`: removed it).
+    /// Another tab of the origin wrote `key` (`None`: removed it).
     StorageEvent(usize, String, Option<String>),
+    /// The page gives a new signature, having heard of a refused one.
+    Sign(usize),
 }
 
 /// How the network treats one request.
@@ -124,6 +142,64 @@ struct Config {
     refusals: bool,
     /// Long user ids and short sessions through an outage: the outboxes overflow.
     pressure: bool,
+    /// Tabs on two subdomains of the site, sharing the cookie, each with its own localStorage.
+    subdomains: bool,
+    /// `noCookies`: the tabs share the session through localStorage alone, and tabs that start
+    /// at once race (the cookie, read and written at once, would tell them of each other).
+    no_cookies: bool,
+    /// Tabs opt out (`disableSDK()`) and in again.
+    opt_out: bool,
+    /// SDK authentication, with signatures refused now and then.
+    auth: bool,
+}
+
+const ORIGINS: [&str; 2] = ["https://www.example.test", "https://shop.example.test"];
+
+/// The browser as one tab sees it (`tab::Host`).
+struct View<'a> {
+    storage: &'a BTreeMap<String, String>,
+    cookies: &'a BTreeMap<String, String>,
+    origin: usize,
+    random: Cell<u64>,
+}
+
+impl Host for View<'_> {
+    type Value = Json;
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.storage.get(key).cloned()
+    }
+
+    fn keys(&self, prefix: &str) -> Vec<String> {
+        self.storage.keys().filter(|k| k.starts_with(prefix)).cloned().collect()
+    }
+
+    fn parse(&self, text: &str) -> Json {
+        Json::parse(text)
+    }
+
+    fn degraded(&self) -> bool {
+        false
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).cloned()
+    }
+
+    fn cookies(&self) -> bool {
+        true
+    }
+
+    fn origin(&self) -> String {
+        ORIGINS[self.origin].into()
+    }
+
+    fn random(&self) -> [u8; 16] {
+        let mut rng = Rng(self.random.get());
+        let bytes = rng.bytes();
+        self.random.set(rng.0);
+        bytes
+    }
 }
 
 struct World {
@@ -133,8 +209,11 @@ struct World {
     t: Millis,
     /// The system clock's offset from true time (clock changes).
     clock: i64,
-    storage: BTreeMap<String, String>,
-    tabs: Vec<Tab>,
+    /// localStorage, per origin.
+    storage: [BTreeMap<String, String>; 2],
+    /// The site's cookies, shared by its subdomains.
+    cookies: BTreeMap<String, String>,
+    tabs: Vec<SimTab>,
     queue: Vec<(Millis, u64, Happening)>,
     seq: u64,
     faulty: bool,
@@ -146,6 +225,8 @@ struct World {
     dropped: usize,
     refused_count: usize,
     aborted: usize,
+    signatures_refused: usize,
+    opt_outs: usize,
     /// Sessions that lost to a rival, and when each tab that started them learned it.
     rivals: HashMap<Uuid, Vec<Millis>>,
     /// When the start of each session first left the tab that recorded it: in a request or a
@@ -155,16 +236,22 @@ struct World {
     withdrawn: HashSet<Uuid>,
     /// The activity each tab's engine held for each session: (when, in true time; the session's
     /// last activity then).
-    activity: HashMap<Uuid, Vec<(Millis, Millis)>>,
+    /// (when, in true time; the session's last activity then; the origin whose storage it was
+    /// in, or `VIA_COOKIE` for what a tab wrote to the shared cookie).
+    activity: HashMap<Uuid, Vec<(Millis, Millis, usize)>>,
     /// When each version of an end was first recorded, in true time.
-    ended_at: HashMap<Datapoint, Millis>,
+    /// When each version of an end was first recorded, in true time, and on which origin.
+    ended_at: HashMap<Datapoint, (Millis, usize)>,
     /// Flush callbacks not called yet: (the tab, what its outbox held when the flush was asked
-    /// for), by number.
+    /// for), by the function's handle.
     flushes: HashMap<u32, (usize, Vec<Key>)>,
     /// How many callbacks said everything was delivered, and how many said not.
     flushed: [usize; 2],
-    /// What a callback got wrong: called twice, or said delivered what had not arrived.
-    flush_errors: Vec<String>,
+    /// Broken promises seen as they happened: a flush callback wrong, a cookie too long or
+    /// written too often, something recorded, stored or sent while disabled.
+    errors: Vec<String>,
+    /// The signature the endpoint takes now (SDK authentication), bumped when it refuses one.
+    signature: u32,
     trace: Vec<String>,
 }
 
@@ -179,25 +266,59 @@ fn short(id: &Uuid) -> String {
     id.to_hyphenated()[..8].to_string()
 }
 
+/// The datapoints of an outbox record, or of a request's body (the wire's batch).
+fn datapoints(text: &str) -> Vec<Datapoint> {
+    let mut value: serde_json::Value = serde_json::from_str(text).expect("the SDK writes JSON");
+    value["v"] = 1.into();
+    OutboxRecord::read(&Json(value)).expect("the SDK's datapoints read back").events
+}
+
+/// An HTTP date (IMF-fixdate) for Unix ms, as a server writes `Retry-After`.
+fn http_date(ms: Millis) -> String {
+    let (secs, days) = (ms / 1000, (ms / 1000 / 86_400) as i64);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let name = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month as usize - 1];
+    format!("{weekday}, {day:02} {name} {year} {:02}:{:02}:{:02} GMT", secs / 3600 % 24, secs / 60 % 60, secs % 60)
+}
+
 impl World {
     fn new(seed: u64) -> World {
         let mut rng = Rng(seed);
         let pressure = rng.chance(2);
+        // A clock set back between tabs on two subdomains, which share the session only when
+        // they read the cookie, can date one session's start and end by two readings of the clock
+        // an hour apart (docs/design.md section 9): the two faults are run apart.
+        let subdomains = rng.chance(30);
         let cfg = Config {
             timeout: if pressure { 1_000 } else { rng.pick(&[1_000, 5_000, 60_000, 1_800_000]) },
             interval: rng.pick(&[1_000, 10_000]),
             steps: if pressure { 150 } else { 40 + rng.below(160) as usize },
             skew: rng.chance(30),
-            jumps: rng.chance(30),
+            jumps: !subdomains && rng.chance(30),
             refusals: rng.chance(10),
             pressure,
+            subdomains,
+            no_cookies: !subdomains && rng.chance(40),
+            opt_out: rng.chance(15),
+            auth: !pressure && rng.chance(15),
         };
         World {
             rng,
             cfg,
             t: 0,
             clock: EPOCH as i64,
-            storage: BTreeMap::new(),
+            storage: Default::default(),
+            cookies: BTreeMap::new(),
             tabs: Vec::new(),
             queue: Vec::new(),
             seq: 0,
@@ -207,20 +328,26 @@ impl World {
             received: 0,
             dropped: 0,
             refused_count: 0,
+            aborted: 0,
+            signatures_refused: 0,
+            opt_outs: 0,
             activity: HashMap::new(),
             ended_at: HashMap::new(),
-            aborted: 0,
             rivals: HashMap::new(),
             left_tab: HashMap::new(),
             withdrawn: HashSet::new(),
             flushes: HashMap::new(),
             flushed: [0, 0],
-            flush_errors: Vec::new(),
+            errors: Vec::new(),
+            signature: 1,
             trace: Vec::new(),
         }
     }
 
     fn note(&mut self, what: String) {
+        if std::env::var_os("SIM_LIVE").is_some() {
+            eprintln!("t={:>9} {what}", self.t);
+        }
         self.trace.push(format!("t={:>9} {what}", self.t));
     }
 
@@ -237,194 +364,176 @@ impl World {
         matches!(self.tabs[tab].page, Page::Visible | Page::Hidden)
     }
 
-    // Storage, as `web::storage` and localStorage's `storage` events give it.
-
-    fn write(&mut self, from: usize, name: &str, value: Option<String>) {
-        let key = format!("{PREFIX}{name}");
+    /// localStorage of `from`'s origin, and its `storage` events to the other tabs of that origin.
+    fn write(&mut self, from: usize, key: &str, value: Option<String>) {
+        let origin = self.tabs[from].origin;
         match &value {
-            Some(v) => self.storage.insert(key.clone(), v.clone()),
-            None => self.storage.remove(&key),
+            Some(v) => self.storage[origin].insert(key.into(), v.clone()),
+            None => self.storage[origin].remove(key),
         };
         for tab in 0..self.tabs.len() {
-            if tab != from && self.live(tab) {
+            if tab != from && self.live(tab) && self.tabs[tab].origin == origin {
                 let delay = self.rng.below(STORAGE_LATENCY);
-                self.at(delay, Happening::StorageEvent(tab, key.clone(), value.clone()));
+                self.at(delay, Happening::StorageEvent(tab, key.into(), value.clone()));
             }
         }
     }
-
-    fn read(&self, name: &str) -> Option<&String> {
-        self.storage.get(&format!("{PREFIX}{name}"))
-    }
-
-    fn outboxes(&mut self) -> Vec<Theirs> {
-        let names: Vec<String> =
-            self.storage.keys().filter_map(|k| k.strip_prefix(PREFIX)).filter(|n| n.starts_with(OUTBOXES)).map(String::from).collect();
-        let mut theirs = Vec::new();
-        for name in names {
-            match OutboxRecord::read(&Json::parse(self.read(&name).unwrap())) {
-                Ok(record) => theirs.push(Theirs { name, record }),
-                Err(why) => panic!("an outbox the SDK wrote does not read back: {name}: {why}"),
-            }
-        }
-        theirs
-    }
-
-    // The engine's adapter (web/sdk.rs `feed`, web/tracker.rs).
-
-    fn feed(&mut self, tab: usize, input: Input) {
-        let now = self.now(tab);
-        let timer_fired = matches!(input, Input::TimerFired);
-        let out = self.tabs[tab].engine.handle(now, input);
-        if timer_fired {
-            self.tabs[tab].session_timer = None;
-        }
-        // The activity each tab saw in each session: what its session holds after each input, and
-        // where an end (a user change) dates it.
-        let ends = out.datapoints.iter().filter(|dp| dp.name() == "se").map(|dp| (dp.session_id, dp.time));
-        for (id, last) in self.tabs[tab].engine.state().session.iter().map(|s| (s.id, s.last_activity)).chain(ends) {
-            self.activity.entry(id).or_default().push((self.t, last));
-        }
-        if !out.datapoints.is_empty() {
-            let events = out.datapoints;
-            for e in &events {
-                self.ended_at.entry(e.clone()).or_insert(self.t);
-                self.recorded.entry(key(e)).or_default().push(e.clone());
-            }
-            self.note(format!(
-                "tab {tab} records {}",
-                events.iter().map(|e| format!("{} {}@{}", e.name(), short(&e.session_id), e.time)).collect::<Vec<_>>().join(", ")
-            ));
-            self.deliver(tab, delivery::Input::Queue(events));
-        }
-        if !out.rival.is_empty() {
-            let ids = out.rival;
-            self.note(format!("tab {tab} lost sessions {} to a rival", ids.iter().map(short).collect::<Vec<_>>().join(", ")));
-            let before = self.starts_in_outbox(tab);
-            self.deliver(tab, delivery::Input::Withdraw(ids.clone()));
-            let after = self.starts_in_outbox(tab);
-            for id in ids {
-                if before.contains(&id) && !after.contains(&id) {
-                    self.note(format!("tab {tab} withdraws session {}", short(&id)));
-                    self.withdrawn.insert(id);
-                }
-                self.rivals.entry(id).or_default().push(self.t);
-            }
-        }
-        if out.persist {
-            let text = write_state(self.tabs[tab].engine.state());
-            self.write(tab, SESSION, Some(text));
-        }
-        self.arm(tab, false, out.timer, now);
-    }
-
-    /// Arms the tab's session or flush timer for `at` (on its clock, asked at `now`), as
-    /// tracker.rs and courier.rs do: an armed session timer that fires no later is kept (the
-    /// engine asks again), a flush timer only when it is for the same instant.
-    fn arm(&mut self, tab: usize, flush: bool, at: Option<Millis>, now: Millis) {
-        let armed = if flush { self.tabs[tab].flush_timer } else { self.tabs[tab].session_timer };
-        let timer = match at {
-            Some(at) if armed.is_some_and(|(armed, _)| armed == at || (!flush && armed <= at)) => return,
-            Some(at) => {
-                self.seq += 1;
-                let delay = at.saturating_sub(now).min(LONGEST_TIMER);
-                let id = self.seq;
-                self.at(delay, if flush { Happening::FlushTimer(tab, id) } else { Happening::SessionTimer(tab, id) });
-                Some((at, id))
-            }
-            None => None,
-        };
-        if flush {
-            self.tabs[tab].flush_timer = timer;
-        } else {
-            self.tabs[tab].session_timer = timer;
-        }
-    }
-
-    fn restore_from(&mut self, tab: usize, text: &str) {
-        let state = read_state(&Json::parse(text)).expect("the session record reads back");
-        self.feed(tab, Input::Restore(state));
-    }
-
-    fn sync(&mut self, tab: usize) {
-        if let Some(text) = self.read(SESSION).cloned() {
-            self.restore_from(tab, &text);
-        }
-    }
-
-    // The delivery adapter (web/courier.rs).
 
     /// The sessions whose start waits in the tab's outbox.
     fn starts_in_outbox(&self, tab: usize) -> HashSet<Uuid> {
-        let record = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)).ok());
-        record.map_or_else(HashSet::new, |r| r.events.iter().filter(|e| e.is_start()).map(|e| e.session_id).collect())
+        let outbox = self.tabs[tab].core.sdk().and_then(|(_, delivery)| delivery.outbox());
+        outbox.map_or_else(HashSet::new, |text| datapoints(&text).iter().filter(|e| e.is_start()).map(|e| e.session_id).collect())
     }
 
-    fn deliver(&mut self, tab: usize, input: delivery::Input) {
+    /// Gives the tab's core `event` and carries out its effects as browser.js does, watching what
+    /// the product promises. `flush`: the handle of a flush callback given with it.
+    fn handle(&mut self, tab: usize, event: Event, flush: Option<u32>) -> Reply {
         let now = self.now(tab);
-        let flush = match &input {
-            delivery::Input::Flush(_, callback) => *callback,
-            _ => None,
+        let random = self.rng.next();
+        let origin = self.tabs[tab].origin;
+        let leaving = matches!(event, Event::Hidden | Event::Left);
+        let effects = {
+            let view = View { storage: &self.storage[origin], cookies: &self.cookies, origin, random: Cell::new(random) };
+            self.tabs[tab].core.handle(now, event, &view)
         };
-        let step = self.tabs[tab].delivery.handle(now, input);
-        let name = self.tabs[tab].delivery.name().to_string();
-        if let Some(callback) = flush {
+        if let Some(handle) = flush {
             // What waits now: this tab's outbox, with what it has just taken over.
-            let waiting = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)).ok());
-            self.flushes.insert(callback, (tab, waiting.map(|r| r.events.iter().map(key).collect()).unwrap_or_default()));
+            let outbox = self.tabs[tab].core.sdk().and_then(|(_, delivery)| delivery.outbox());
+            self.flushes.insert(handle, (tab, outbox.map(|text| datapoints(&text).iter().map(key).collect()).unwrap_or_default()));
         }
-        for &(callback, ok) in &step.settled {
-            self.note(format!("tab {tab} calls flush callback {callback} with {ok}"));
-            self.flushed[usize::from(!ok)] += 1;
-            match self.flushes.remove(&callback) {
-                None => self.flush_errors.push(format!("flush callback {callback} called twice")),
-                Some((_, waited)) if ok => {
-                    let lost = waited.iter().find(|k| !self.endpoint.contains_key(*k) && !self.withdrawn.contains(&k.1));
-                    if let Some(k) = lost {
-                        self.flush_errors.push(format!("flush callback {callback} said delivered, and {k:?} has not arrived"));
+        // The activity each tab saw in each session.
+        if let Some(s) = self.tabs[tab].core.sdk().and_then(|(engine, _)| engine.state().session.clone()) {
+            self.activity.entry(s.id).or_default().push((self.t, s.last_activity, origin));
+        }
+        if std::env::var_os("SIM_LIVE").is_some() {
+            eprintln!("t={:>9} tab {tab} state {:?}", self.t, self.tabs[tab].core.sdk().map(|(e, _)| e.state().clone()));
+        }
+        let rivals = self.tabs[tab].core.take_rivals();
+        let mut removals = 0;
+        for effect in effects.list {
+            if self.tabs[tab].page == Page::Gone {
+                break;
+            }
+            self.carry_out(tab, now, effect, &mut removals, leaving);
+        }
+        let starts = self.starts_in_outbox(tab);
+        for id in rivals {
+            self.note(format!("tab {tab} lost session {} to a rival", short(&id)));
+            if self.recorded.contains_key(&("ss", id)) && !starts.contains(&id) && !self.left_tab.contains_key(&id) {
+                self.note(format!("tab {tab} withdraws session {}", short(&id)));
+                self.withdrawn.insert(id);
+            }
+            self.rivals.entry(id).or_default().push(self.t);
+        }
+        effects.reply
+    }
+
+    /// A datapoint this tab stores or sends: while it is disabled, only what was recorded before.
+    fn check_consent(&mut self, tab: usize, events: &[Datapoint], what: &str) {
+        if self.tabs[tab].disabled {
+            if let Some(e) = events.iter().find(|e| !self.recorded.get(&key(e)).is_some_and(|v| v.contains(e))) {
+                self.errors.push(format!("tab {tab} {what} {e:?}, recorded while its SDK was disabled"));
+            }
+        }
+    }
+
+    /// `leaving`: the page is being hidden or left, when the cookie's held-back write goes.
+    fn carry_out(&mut self, tab: usize, now: Millis, effect: Effect, removals: &mut usize, leaving: bool) {
+        match effect {
+            Effect::Store { key: name, value } => {
+                let own = name.strip_prefix(PREFIX).is_some_and(|n| n.starts_with(OUTBOXES));
+                if own {
+                    let events = datapoints(&value);
+                    self.check_consent(tab, &events, "stored");
+                    let new: Vec<Datapoint> =
+                        events.into_iter().filter(|e| !self.recorded.get(&key(e)).is_some_and(|v| v.contains(e))).collect();
+                    if !new.is_empty() {
+                        self.note(format!(
+                            "tab {tab} records {}",
+                            new.iter().map(|e| format!("{} {}@{}", e.name(), short(&e.session_id), e.time)).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                    for e in new {
+                        self.ended_at.entry(e.clone()).or_insert((self.t, self.tabs[tab].origin));
+                        if e.name() == "se" {
+                            self.activity.entry(e.session_id).or_default().push((self.t, e.time, self.tabs[tab].origin));
+                        }
+                        self.recorded.entry(key(&e)).or_default().push(e);
+                    }
+                } else if self.tabs[tab].disabled {
+                    self.errors.push(format!("tab {tab} stored {name} while its SDK was disabled"));
+                }
+                if std::env::var_os("SIM_LIVE").is_some() {
+                    eprintln!("t={:>9} tab {tab} stores {name} = {value}", self.t);
+                }
+                self.write(tab, &name, Some(value));
+            }
+            Effect::Remove(name) => {
+                let origin = self.tabs[tab].origin;
+                let own = self.tabs[tab].core.sdk().is_some_and(|(_, d)| name.strip_prefix(PREFIX) == Some(d.name()));
+                let other_outbox = !own && name.strip_prefix(PREFIX).is_some_and(|n| n.starts_with(OUTBOXES));
+                if other_outbox {
+                    if let Some(text) = self.storage[origin].get(&name).cloned() {
+                        self.starts_leave(&datapoints(&text));
+                    }
+                    // A crash between the writes of a step: what was written stays.
+                    if self.faulty && *removals == 0 && self.rng.chance(3) {
+                        self.note(format!("tab {tab} crashes while taking over {name}"));
+                        self.tabs[tab].page = Page::Gone;
+                        return;
+                    }
+                    *removals += 1;
+                }
+                self.write(tab, &name, None);
+            }
+            Effect::Cookie { name, value, days } => {
+                if std::env::var_os("SIM_LIVE").is_some() {
+                    eprintln!("t={:>9} tab {tab} cookie {name} = {value:?}", self.t);
+                }
+                if name != "ab.optOut" {
+                    if self.tabs[tab].disabled {
+                        self.errors.push(format!("tab {tab} wrote the shared cookie while its SDK was disabled"));
+                    }
+                    if let Some(v) = &value {
+                        if v.len() > MAX_COOKIE {
+                            self.errors.push(format!("tab {tab} wrote a cookie of {} bytes: {v}", v.len()));
+                        }
+                        let fields = |s: &str| -> Vec<String> { s.split('~').map(String::from).collect() };
+                        // Activity alone: the same device, session and end as this tab's last write,
+                        // which the cookie still holds (no other tab wrote since, that it could have read).
+                        let jar = self.cookies.get(&name);
+                        if let Some((when, was)) = self.tabs[tab].cookie_written.as_ref().filter(|(_, was)| jar == Some(was)) {
+                            let (a, b) = (fields(was), fields(v));
+                            let activity_alone = a.len() > 7 && b.len() > 7 && a[1] == b[1] && a[2] == b[2] && a[7] == b[7];
+                            if activity_alone && !leaving && now >= *when && now - when < COOKIE_THROTTLE {
+                                self.errors.push(format!(
+                                    "tab {tab} rewrote the cookie for activity alone {} ms after the last write: {was} then {v}",
+                                    now - when
+                                ));
+                            }
+                        }
+                        self.tabs[tab].cookie_written = Some((now, v.clone()));
+                        let f = fields(v);
+                        if let (Some(id), Some(last)) = (f.get(2).and_then(|id| Uuid::parse(id)), f.get(6).and_then(|l| l.parse().ok())) {
+                            self.activity.entry(id).or_default().push((self.t, last, VIA_COOKIE));
+                        }
                     }
                 }
-                Some(_) => {}
+                match value.filter(|_| days > 0) {
+                    Some(v) => self.cookies.insert(name, v),
+                    None => self.cookies.remove(&name),
+                };
             }
-        }
-        // Logged first: a crash while the step is carried out cannot make a drop silent.
-        self.dropped += step.dropped;
-        self.refused_count += step.refused;
-        if step.dropped > 0 {
-            self.note(format!("tab {tab} drops the {} oldest datapoints of a full outbox", step.dropped));
-        }
-        if step.save {
-            let text = self.tabs[tab].delivery.outbox();
-            self.write(tab, &name, text);
-        }
-        for other in &step.remove {
-            if let Some(record) = self.read(other).and_then(|text| OutboxRecord::read(&Json::parse(text)).ok()) {
-                self.starts_leave(&record.events);
-            }
-        }
-        for (i, other) in step.remove.iter().enumerate() {
-            // A crash between the writes of a step: what was written stays.
-            if self.faulty && i == 0 && self.rng.chance(3) {
-                self.note(format!("tab {tab} crashes while taking over {other}"));
-                self.tabs[tab].page = Page::Gone;
-                return;
-            }
-            self.write(tab, other, None);
-        }
-        if step.abort {
-            // The aborted fetch rejects: its answer comes, as a failure, with its number.
-            if let Some(request) = self.tabs[tab].in_flight.take() {
-                self.note(format!("tab {tab} aborts request {request}"));
-                self.aborted += 1;
-                self.at(0, Happening::Answer(tab, Answer { request, status: None, retry_after: None }));
-            }
-        }
-        match step.send {
-            Some(Send::Fetch { request, events }) => {
+            Effect::Fetch { request, body, signature, .. } => {
+                let events = datapoints(&body);
+                self.check_consent(tab, &events, "sent");
                 self.starts_leave(&events);
-                self.fetch(tab, request, events)
+                self.tabs[tab].in_flight = Some(request);
+                self.fetch(tab, request, events, signature);
             }
-            Some(Send::Beacon(events)) => {
+            Effect::Beacon { body, .. } => {
+                let events = datapoints(&body);
+                self.check_consent(tab, &events, "sent");
                 self.starts_leave(&events);
                 let arrives = !self.faulty || (!self.cfg.pressure && self.rng.chance(60));
                 self.note(format!("tab {tab} beacons {} datapoints{}", events.len(), if arrives { "" } else { ", lost" }));
@@ -433,18 +542,69 @@ impl World {
                     self.at(delay, Happening::Arrive(events));
                 }
             }
-            None => {}
+            Effect::Abort => {
+                // The aborted fetch rejects: its answer comes, as a failure, with its number.
+                if let Some(request) = self.tabs[tab].in_flight.take() {
+                    self.note(format!("tab {tab} aborts request {request}"));
+                    self.aborted += 1;
+                    self.at(0, Happening::Answer(tab, request, 0, None, None));
+                }
+            }
+            Effect::Timer(delay) => {
+                self.tabs[tab].timer = delay.map(|delay| {
+                    self.seq += 1;
+                    let id = self.seq;
+                    self.at(delay, Happening::Timer(tab, id));
+                    id
+                });
+            }
+            Effect::Listen(on) => self.tabs[tab].listening = on,
+            Effect::Call { function, json, once: true } => {
+                let ok = json == "true";
+                self.note(format!("tab {tab} calls flush callback {function} with {ok}"));
+                self.flushed[usize::from(!ok)] += 1;
+                match self.flushes.remove(&function) {
+                    None => self.errors.push(format!("flush callback {function} called twice")),
+                    Some((_, waited)) if ok => {
+                        let lost = waited.iter().find(|k| !self.endpoint.contains_key(*k) && !self.withdrawn.contains(&k.1));
+                        if let Some(k) = lost {
+                            self.errors.push(format!("flush callback {function} said delivered, and {k:?} has not arrived"));
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            Effect::Call { function, .. } => {
+                // The page's subscriber to authentication failures gets a new signature.
+                if self.tabs[tab].auth_subscriber == Some(function) {
+                    let delay = self.rng.below(5_000);
+                    self.at(delay, Happening::Sign(tab));
+                }
+            }
+            Effect::Forget(_) => {}
+            Effect::Log { message, a, .. } => match message {
+                // Logged before anything else of its step: a crash cannot make a drop silent.
+                Message::OutboxFull => {
+                    self.note(format!("tab {tab} drops the {a} oldest datapoints of a full outbox"));
+                    self.dropped += a.parse::<usize>().unwrap();
+                }
+                Message::BatchRefused => self.refused_count += a.parse::<usize>().unwrap(),
+                _ => {}
+            },
         }
-        self.arm(tab, true, step.timer, now);
     }
 
     /// A session that lost to a rival after its start had left the tab: nothing could take it
     /// back, so it may overlap the winner.
+    /// Across subdomains a tab hears of the other's session through the cookie, at its next
+    /// timer or return: a rival learned past the withdrawal window could not be taken back either.
     fn unavoidable_rival(&self, id: &Uuid) -> bool {
-        match (self.rivals.get(id), self.left_tab.get(id)) {
-            (Some(learned), Some(left)) => learned.iter().any(|t| t >= left),
-            _ => false,
-        }
+        let Some(learned) = self.rivals.get(id) else { return false };
+        let left = self.left_tab.get(id);
+        let started = self.recorded.get(&("ss", *id)).into_iter().flatten().filter_map(|ss| self.ended_at.get(ss)).map(|(t, _)| *t).min();
+        learned
+            .iter()
+            .any(|t| left.is_some_and(|left| t >= left) || (self.cfg.subdomains && started.is_some_and(|s| *t >= s + WITHDRAW_WINDOW)))
     }
 
     fn starts_leave(&mut self, events: &[Datapoint]) {
@@ -453,15 +613,25 @@ impl World {
         }
     }
 
-    fn fetch(&mut self, tab: usize, request: u32, events: Vec<Datapoint>) {
-        self.tabs[tab].in_flight = Some(request);
-        let fate = if !self.faulty {
-            Fate::Ok
+    fn fetch(&mut self, tab: usize, request: u32, events: Vec<Datapoint>, signature: Option<String>) {
+        // SDK authentication: the endpoint takes a named user's datapoints with the current
+        // signature; while the faults last, signatures expire now and then.
+        let named = self.cfg.auth && events.iter().any(|e| e.user_id.is_some());
+        let stale = signature.as_deref() != Some(format!("sig-{}", self.signature).as_str());
+        let expire = named && self.faulty && self.rng.chance(10);
+        if expire {
+            self.signature += 1;
+        }
+        let refused = named && (stale || expire);
+        let fate = if refused {
+            None
+        } else if !self.faulty {
+            Some(Fate::Ok)
         } else if self.cfg.pressure {
             // An outage as long as the faults last: the outboxes fill up.
-            self.rng.pick(&[Fate::Status5xx, Fate::NetworkError, Fate::Hang { recorded: false }])
+            Some(self.rng.pick(&[Fate::Status5xx, Fate::NetworkError, Fate::Hang { recorded: false }]))
         } else {
-            match self.rng.below(100) {
+            Some(match self.rng.below(100) {
                 0..=44 => Fate::Ok,
                 45..=52 => Fate::AnswerLost,
                 53..=57 => Fate::AnswerTwice,
@@ -471,29 +641,49 @@ impl World {
                 88..=94 => Fate::Hang { recorded: self.rng.chance(50) },
                 _ if self.cfg.refusals => Fate::Refused,
                 _ => Fate::Ok,
-            }
+            })
         };
-        self.note(format!("tab {tab} sends request {request} ({} datapoints): {fate:?}", events.len()));
+        self.note(format!(
+            "tab {tab} sends request {request} ({} datapoints): {}",
+            events.len(),
+            fate.map_or("signature refused".into(), |f| format!("{f:?}"))
+        ));
         let arrive = self.rng.below(3_000);
         let back = arrive + self.rng.below(3_000);
-        let answer = |status: Option<u16>, retry_after| Happening::Answer(tab, Answer { request, status, retry_after });
+        let answer =
+            |status: u16, retry_after: Option<String>, body: Option<String>| Happening::Answer(tab, request, status, retry_after, body);
+        let Some(fate) = fate else {
+            self.signatures_refused += 1;
+            let body = r#"{"auth_error":{"error_code":20,"reason":"signature expired"}}"#;
+            return self.at(back, answer(401, None, Some(body.into())));
+        };
         match fate {
             Fate::Ok | Fate::AnswerTwice => {
                 self.at(arrive, Happening::Arrive(events));
-                self.at(back, answer(Some(200), None));
+                self.at(back, answer(200, None, Some("{}".into())));
                 if matches!(fate, Fate::AnswerTwice) {
                     let again = back + self.rng.below(5_000);
-                    self.at(again, answer(Some(200), None));
+                    self.at(again, answer(200, None, None));
                 }
             }
             Fate::AnswerLost => {
                 self.at(arrive, Happening::Arrive(events));
-                self.at(back, answer(None, None));
+                self.at(back, answer(0, None, None));
             }
-            Fate::Status5xx => self.at(back, answer(Some(503), None)),
-            Fate::TooMany { retry_after } => self.at(back, answer(Some(429), retry_after)),
-            Fate::Refused => self.at(back, answer(Some(400), None)),
-            Fate::NetworkError => self.at(back, answer(None, None)),
+            Fate::Status5xx => self.at(back, answer(503, None, None)),
+            Fate::TooMany { retry_after } => {
+                // In seconds, or as an HTTP date on the server's clock (the system clock).
+                let header = retry_after.map(|wait| {
+                    if self.rng.chance(50) {
+                        (wait / 1000).to_string()
+                    } else {
+                        http_date((self.t as i64 + self.clock).max(0) as Millis + back + wait)
+                    }
+                });
+                self.at(back, answer(429, header, None));
+            }
+            Fate::Refused => self.at(back, answer(400, None, None)),
+            Fate::NetworkError => self.at(back, answer(0, None, None)),
             Fate::Hang { recorded } => {
                 if recorded {
                     self.at(arrive, Happening::Arrive(events));
@@ -502,53 +692,92 @@ impl World {
         }
     }
 
-    // Page events, as browser.js reports them and web/sdk.rs routes them.
+    /// The page's calls, as a site makes them.
+    fn call(&mut self, tab: usize, method: Method, a: Arg, b: Arg) -> Reply {
+        self.handle(tab, Event::Call(method, a, b), None)
+    }
+
+    /// The page initializes the SDK and opens a session; with SDK authentication, it signs.
+    fn start(&mut self, tab: usize) {
+        let options = Arg::Object(vec![
+            ("sessionTimeoutInSeconds".into(), Arg::Number(self.cfg.timeout as f64 / 1000.0)),
+            ("flushIntervalInSeconds".into(), Arg::Number(self.cfg.interval as f64 / 1000.0)),
+            ("enableSdkAuthentication".into(), Arg::Bool(self.cfg.auth)),
+            // The log tells what was dropped.
+            ("enableLogging".into(), Arg::Bool(true)),
+            ("noCookies".into(), Arg::Bool(self.cfg.no_cookies)),
+        ]);
+        let started = self.call(tab, Method::Initialize, Arg::Text("KEY".into()), options) == Reply::Bool(true);
+        self.tabs[tab].disabled = !started;
+        if !started {
+            self.note(format!("tab {tab} is opted out: initialize() is false"));
+            return;
+        }
+        if self.cfg.auth {
+            self.seq += 1;
+            let handle = self.seq as u32;
+            self.tabs[tab].auth_subscriber = Some(handle);
+            let _ = self.call(tab, Method::SubscribeToSdkAuthenticationFailures, Arg::Function(handle), Arg::Absent);
+            let signature = format!("sig-{}", self.signature);
+            let _ = self.call(tab, Method::SetSdkAuthenticationSignature, Arg::Text(signature), Arg::Absent);
+        }
+        let _ = self.call(tab, Method::OpenSession, Arg::Absent, Arg::Absent);
+    }
 
     fn open_tab(&mut self) {
+        let origin = if self.cfg.subdomains { self.rng.below(2) as usize } else { 0 };
+        self.open_tab_on(origin);
+    }
+
+    fn open_tab_on(&mut self, origin: usize) {
         let skew = if self.cfg.skew { self.rng.below(MAX_SKEW + 1) as i64 - MAX_SKEW as i64 / 2 } else { 0 };
-        let name = format!("{OUTBOXES}{}", Uuid::from_random(self.rng.bytes()).to_hyphenated());
-        let seed = self.rng.next();
-        let engine = Engine::new(self.cfg.timeout, self.rng.bytes());
-        self.tabs.push(Tab {
+        self.tabs.push(SimTab {
             page: Page::Visible,
+            origin,
             skew,
-            engine,
-            delivery: Delivery::new(name, self.cfg.interval, seed),
-            session_timer: None,
-            flush_timer: None,
+            core: Tab::new(),
+            timer: None,
+            listening: false,
             in_flight: None,
             deferred: Vec::new(),
+            disabled: false,
+            cookie_written: None,
+            auth_subscriber: None,
         });
         let tab = self.tabs.len() - 1;
-        self.note(format!("tab {tab} opens (skew {skew} ms)"));
-        self.sync(tab);
-        self.deliver(tab, delivery::Input::LeftBehind);
-        self.feed(tab, Input::Open);
+        self.note(format!("tab {tab} opens on {} (skew {skew} ms)", ORIGINS[origin]));
+        self.start(tab);
+    }
+
+    /// A page event, heard while the page listens.
+    fn page_event(&mut self, tab: usize, event: Event) {
+        if self.tabs[tab].listening {
+            let _ = self.handle(tab, event, None);
+        }
     }
 
     fn hide(&mut self, tab: usize) {
         self.note(format!("tab {tab} hidden"));
         self.tabs[tab].page = Page::Hidden;
-        self.feed(tab, Input::Hidden);
-        self.deliver(tab, delivery::Input::Hidden);
+        self.page_event(tab, Event::Hidden);
     }
 
     fn show(&mut self, tab: usize) {
         self.note(format!("tab {tab} shown"));
         self.tabs[tab].page = Page::Visible;
-        self.sync(tab);
-        self.deliver(tab, delivery::Input::Shown);
-        self.feed(tab, Input::Shown);
+        self.page_event(tab, Event::Shown);
     }
 
     /// pagehide: the page goes into the back/forward cache, or closes.
     fn leave(&mut self, tab: usize, close: bool) {
         self.note(format!("tab {tab} {}", if close { "closes" } else { "goes into the back/forward cache" }));
-        self.feed(tab, Input::Hidden);
-        if let Some(record) = self.tabs[tab].delivery.outbox().and_then(|text| OutboxRecord::read(&Json::parse(&text)).ok()) {
-            self.starts_leave(&record.events);
+        if self.tabs[tab].listening {
+            // Its outbox is left behind for the other tabs.
+            let starts: Vec<Datapoint> =
+                self.tabs[tab].core.sdk().and_then(|(_, d)| d.outbox()).map(|t| datapoints(&t)).unwrap_or_default();
+            self.starts_leave(&starts);
         }
-        self.deliver(tab, delivery::Input::Left);
+        self.page_event(tab, Event::Left);
         self.tabs[tab].page = if close { Page::Gone } else { Page::Frozen };
     }
 
@@ -562,10 +791,7 @@ impl World {
 
     fn happen(&mut self, happening: Happening) {
         let tab = match &happening {
-            Happening::SessionTimer(tab, _)
-            | Happening::FlushTimer(tab, _)
-            | Happening::Answer(tab, _)
-            | Happening::StorageEvent(tab, ..) => *tab,
+            Happening::Timer(tab, _) | Happening::Answer(tab, ..) | Happening::StorageEvent(tab, ..) | Happening::Sign(tab) => *tab,
             Happening::Arrive(events) => {
                 self.received += events.len();
                 for e in events {
@@ -585,35 +811,30 @@ impl World {
             Page::Visible | Page::Hidden => {}
         }
         match happening {
-            Happening::SessionTimer(_, id) => {
-                if self.tabs[tab].session_timer.map(|(_, armed)| armed) == Some(id) {
-                    self.sync(tab);
-                    self.feed(tab, Input::TimerFired);
+            Happening::Timer(_, id) => {
+                if self.tabs[tab].timer == Some(id) {
+                    self.tabs[tab].timer = None;
+                    let _ = self.handle(tab, Event::Timer, None);
                 }
             }
-            Happening::FlushTimer(_, id) => {
-                if self.tabs[tab].flush_timer.map(|(_, armed)| armed) == Some(id) {
-                    self.tabs[tab].flush_timer = None;
-                    let theirs = self.outboxes();
-                    self.deliver(tab, delivery::Input::Timer(theirs));
-                }
-            }
-            Happening::Answer(_, answer) => {
-                if self.tabs[tab].in_flight == Some(answer.request) {
+            Happening::Answer(_, request, status, retry_after, body) => {
+                if self.tabs[tab].in_flight == Some(request) {
                     self.tabs[tab].in_flight = None;
                 }
-                self.note(format!("tab {tab} hears request {}: {:?}", answer.request, answer.status));
-                self.deliver(tab, delivery::Input::Answer(answer));
+                self.note(format!("tab {tab} hears request {request}: {status}"));
+                let reported = Reported { request, status, retry_after: retry_after.as_deref(), body: body.as_deref() };
+                let _ = self.handle(tab, Event::Answer(reported), None);
             }
             Happening::StorageEvent(_, key, value) => {
-                let name = key.strip_prefix(PREFIX).unwrap_or_default();
-                if name == SESSION {
-                    if let Some(text) = value {
-                        self.restore_from(tab, &text);
-                    }
-                } else if OutboxRecord::left_behind(name, value.as_deref()) {
-                    self.deliver(tab, delivery::Input::LeftBehind);
+                if std::env::var_os("SIM_LIVE").is_some() {
+                    eprintln!("t={:>9} tab {tab} hears {key} = {value:?}", self.t);
                 }
+                self.page_event(tab, Event::Storage { key: &key, value: value.as_deref() })
+            }
+            Happening::Sign(_) => {
+                self.note(format!("tab {tab} gives signature {}", self.signature));
+                let signature = format!("sig-{}", self.signature);
+                let _ = self.call(tab, Method::SetSdkAuthenticationSignature, Arg::Text(signature), Arg::Absent);
             }
             Happening::Arrive(_) => unreachable!(),
         }
@@ -621,6 +842,7 @@ impl World {
 
     /// Lets true time run to `until`, with everything due on the way.
     fn run_until(&mut self, until: Millis) {
+        let mut busy = 0;
         loop {
             let next = self
                 .queue
@@ -631,6 +853,15 @@ impl World {
                 .map(|(i, _)| i);
             let Some(i) = next else { break };
             let (at, _, happening) = self.queue.swap_remove(i);
+            // Timers that fire again and again while time hardly passes are a page spinning.
+            busy = if at <= self.t + 1_000 { busy + 1 } else { 0 };
+            assert!(
+                busy < 100_000,
+                "the world spins at t={}: {:?}\n{}",
+                self.t,
+                happening,
+                self.trace[self.trace.len().saturating_sub(30)..].join("\n")
+            );
             self.t = self.t.max(at);
             self.happen(happening);
         }
@@ -645,12 +876,22 @@ impl World {
     fn act(&mut self) {
         let live = self.tabs_where(&[Page::Visible, Page::Hidden]);
         let frozen = self.tabs_where(&[Page::Frozen]);
-        let users = if self.cfg.pressure { vec!["a".repeat(900), "b".repeat(900)] } else { vec!["alice".into(), "bob".into()] };
+        let users = if self.cfg.pressure {
+            vec!["a".repeat(900), "b".repeat(900)]
+        } else if self.cfg.auth {
+            vec!["alice".into(), "alice".into()]
+        } else {
+            vec!["alice".into(), "bob-with-a-name-longer-than-a-cookie-takes".into()]
+        };
         match self.rng.below(100) {
             _ if live.is_empty() => self.open_tab(),
-            0..=29 => {
+            0..=14 => {
                 let tab = self.rng.pick(&live);
-                self.feed(tab, Input::Activity);
+                self.page_event(tab, Event::Interaction);
+            }
+            15..=29 => {
+                let tab = self.rng.pick(&live);
+                let _ = self.call(tab, Method::OpenSession, Arg::Absent, Arg::Absent);
             }
             30..=37 => {
                 let tab = self.rng.pick(&live);
@@ -693,27 +934,47 @@ impl World {
                 let tab = self.rng.pick(&live);
                 let user = users[self.rng.below(2) as usize].clone();
                 self.note(format!("tab {tab} changeUser({})", &user[..user.len().min(8)]));
-                self.feed(tab, Input::ChangeUser(&user));
+                let signature = if self.cfg.auth { Arg::Text(format!("sig-{}", self.signature)) } else { Arg::Absent };
+                let _ = self.call(tab, Method::ChangeUser, Arg::Text(user), signature);
             }
             67..=70 => {
                 let tab = self.rng.pick(&live);
                 self.note(format!("tab {tab} requestImmediateDataFlush()"));
-                self.feed(tab, Input::Activity);
-                let theirs = self.outboxes();
                 self.seq += 1;
-                let callback = self.seq as u32;
-                self.deliver(tab, delivery::Input::Flush(theirs, Some(callback)));
+                let handle = self.seq as u32;
+                let _ = self.handle(tab, Event::Call(Method::RequestImmediateDataFlush, Arg::Function(handle), Arg::Absent), Some(handle));
             }
             71..=72 if self.cfg.jumps => {
                 let jump = self.rng.below(7_200_000) as i64 - 3_600_000;
                 self.note(format!("the clock jumps {jump} ms"));
                 self.clock += jump;
             }
+            73..=74 if self.cfg.opt_out => {
+                let tab = self.rng.pick(&live);
+                if self.tabs[tab].disabled {
+                    self.opt_in(tab);
+                } else {
+                    self.note(format!("tab {tab} disableSDK()"));
+                    self.opt_outs += 1;
+                    let _ = self.call(tab, Method::DisableSdk, Arg::Absent, Arg::Absent);
+                    self.tabs[tab].disabled = true;
+                }
+            }
             _ => {
                 let tab = self.rng.pick(&live);
-                self.feed(tab, Input::Activity);
+                self.page_event(tab, Event::Interaction);
             }
         }
+    }
+
+    /// `enableSDK()`, and the page starts the SDK again.
+    fn opt_in(&mut self, tab: usize) {
+        self.note(format!("tab {tab} enableSDK()"));
+        let _ = self.call(tab, Method::EnableSdk, Arg::Absent, Arg::Absent);
+        self.tabs[tab].disabled = false;
+        // A new SDK, with its own cookie throttle.
+        self.tabs[tab].cookie_written = None;
+        self.start(tab);
     }
 
     fn run(&mut self) {
@@ -732,14 +993,25 @@ impl World {
             let until = self.t + gap;
             self.run_until(until);
         }
-        // The faults stop: the network is sound, pages in the cache are closed, a new page opens,
-        // and time passes: past every backoff, Retry-After and session timeout.
+        // The faults stop: the network is sound, pages in the cache are closed, a new page opens
+        // on each origin (opting in again, and signing in as the site's user), and time passes:
+        // past every backoff, Retry-After and session timeout.
         self.note("the faults stop".into());
         self.faulty = false;
         for tab in self.tabs_where(&[Page::Frozen]) {
             self.tabs[tab].page = Page::Gone;
         }
-        self.open_tab();
+        for origin in 0..if self.cfg.subdomains { 2 } else { 1 } {
+            self.open_tab_on(origin);
+            let tab = self.tabs.len() - 1;
+            if self.tabs[tab].disabled {
+                self.opt_in(tab);
+            }
+            if self.cfg.auth {
+                let signature = Arg::Text(format!("sig-{}", self.signature));
+                let _ = self.call(tab, Method::ChangeUser, Arg::Text("alice".into()), signature);
+            }
+        }
         for _ in 0..12 {
             let until = self.t + 20 * 60_000;
             self.run_until(until);
@@ -747,7 +1019,7 @@ impl World {
     }
 
     fn check(&self) -> Result<(), String> {
-        if let Some(error) = self.flush_errors.first() {
+        if let Some(error) = self.errors.first() {
             return Err(error.clone());
         }
         // Hours after the faults stopped, every flush asked for by a tab still open was answered.
@@ -793,7 +1065,9 @@ impl World {
         }
         // Tabs that acted at once, before hearing of each other, can date one datapoint
         // differently by as much as their clocks differ, or by a storage event's latency.
-        let slack = STORAGE_LATENCY + if self.cfg.skew { MAX_SKEW } else { 0 };
+        // Across subdomains, tabs hear of each other through the cookie, in which activity alone
+        // is written at most once a second.
+        let slack = STORAGE_LATENCY + if self.cfg.skew { MAX_SKEW } else { 0 } + if self.cfg.subdomains { COOKIE_THROTTLE } else { 0 };
         let mut spans = Vec::new();
         for (id, (ss, se)) in &sessions {
             let Some(ss) = ss else {
@@ -814,12 +1088,21 @@ impl World {
                     // all. (With clocks that differ, whether activity near the timeout came
                     // before or after it depends on whose clock: there is no one answer.)
                     let log = &self.activity[id];
-                    let ended = self.ended_at[*se];
-                    let known = log.iter().filter(|(t, _)| t + STORAGE_LATENCY <= ended).map(|(_, last)| *last).max().unwrap_or(0);
-                    let latest = log.iter().map(|(_, last)| *last).max().unwrap_or(0);
+                    let (ended, origin) = self.ended_at[*se];
+                    // What the ending tab could hear: its origin's storage (through `storage`
+                    // events), and what tabs on the other subdomain wrote to the cookie.
+                    let heard = |(t, _, o): &&(Millis, Millis, usize)| {
+                        (*o == origin && t + STORAGE_LATENCY <= ended) || (*o == VIA_COOKIE && *t < ended)
+                    };
+                    let known = log.iter().filter(heard).map(|(_, last, _)| *last).max().unwrap_or(0);
+                    let latest = log.iter().map(|(_, last, _)| *last).max().unwrap_or(0);
                     let dated = known <= se.time && se.time <= latest;
                     if !self.cfg.skew && !dated && !self.unavoidable_rival(id) {
-                        return Err(format!("session {}: se dated {} but activity known at {known}", id.to_hyphenated(), se.time));
+                        return Err(format!(
+                            "session {}: se dated {} but activity known at {known} (ended at {ended} on {origin}; activity {log:?})",
+                            id.to_hyphenated(),
+                            se.time
+                        ));
                     }
                     se.time
                 }
@@ -841,8 +1124,10 @@ impl World {
             }
         }
         // Nothing is left waiting.
-        if let Some(name) = self.storage.keys().find(|k| k.contains(OUTBOXES)) {
-            return Err(format!("{name} still holds {}", self.storage[name]));
+        for storage in &self.storage {
+            if let Some(name) = storage.keys().find(|k| k.contains(OUTBOXES)) {
+                return Err(format!("{name} still holds {}", storage[name]));
+            }
         }
         Ok(())
     }
@@ -868,7 +1153,7 @@ fn seeded_runs_keep_every_promise() {
         return;
     }
     let seeds: u64 = std::env::var("SIM_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5_000);
-    let mut totals = [0usize; 8];
+    let mut totals = [0usize; 10];
     for seed in 0..seeds {
         match run(seed) {
             (world, Ok(())) => {
@@ -881,6 +1166,8 @@ fn seeded_runs_keep_every_promise() {
                     world.rivals.keys().filter(|id| world.unavoidable_rival(id)).count(),
                     world.flushed[0],
                     world.flushed[1],
+                    world.signatures_refused,
+                    world.opt_outs,
                 ];
                 for (total, count) in totals.iter_mut().zip(counts) {
                     *total += count;
@@ -892,11 +1179,11 @@ fn seeded_runs_keep_every_promise() {
             }
         }
     }
-    let [delivered, duplicates, dropped, aborted, withdrawn, rivals, flushed, not_flushed] = totals;
+    let [delivered, duplicates, dropped, aborted, withdrawn, rivals, flushed, not_flushed, signatures_refused, opt_outs] = totals;
     println!(
         "{seeds} runs: {delivered} datapoints delivered ({duplicates} duplicates collapsed by the endpoint), {dropped} dropped \
          from full outboxes and counted, {aborted} requests aborted at their deadline, {withdrawn} rival sessions withdrawn, \
          {rivals} ended as rivals after their start had left the tab; flush callbacks: {flushed} with true, {not_flushed} \
-         with false"
+         with false; {signatures_refused} signatures refused, {opt_outs} opt-outs"
     );
 }

@@ -1,10 +1,11 @@
-//! The engine driven through the browser's clock, crypto and localStorage, in headless Chromium.
+//! The browser adapter (`src/web/`) in headless Chromium: the core's reads answered by the real
+//! localStorage, cookies and crypto, and its effects carried out by `browser.js`, through the one
+//! export the package calls.
 #![cfg(target_arch = "wasm32")]
 
-use appboy_wasm::engine::State;
-use appboy_wasm::engine::{Engine, Input, Kind};
-use appboy_wasm::stored::{read_state, write_state};
-use appboy_wasm::web::{clock, random, storage::Storage};
+use appboy_wasm::tab::{Host, Method};
+use appboy_wasm::web::{entry::handle, host::Browser};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -13,63 +14,59 @@ fn local() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-#[wasm_bindgen_test]
-fn the_browser_clock_reads_unix_milliseconds() {
-    let now = clock::now();
-    assert!(now > 1_700_000_000_000, "{now}");
-    assert!(clock::now() >= now);
+fn call(method: Method, a: JsValue, b: JsValue, now: f64) -> JsValue {
+    handle(method as u32, a, b, JsValue::UNDEFINED, JsValue::UNDEFINED, now)
+}
+
+fn options(timeout: f64) -> JsValue {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"sessionTimeoutInSeconds".into(), &timeout.into()).unwrap();
+    o.into()
 }
 
 #[wasm_bindgen_test]
-fn random_bytes_differ_between_calls() {
-    assert_ne!(random::bytes(), random::bytes());
+fn the_host_reads_storage_and_makes_random_bytes() {
+    local().set_item("appboy.host.x", "1").unwrap();
+    assert_eq!(Browser.get("appboy.host.x").as_deref(), Some("1"));
+    assert_eq!(Browser.get("appboy.host.absent"), None);
+    assert!(Browser.keys("appboy.host.").contains(&"appboy.host.x".to_string()));
+    assert_ne!(Browser.random(), Browser.random());
+    assert!(Browser.origin().starts_with("http"));
 }
 
 #[wasm_bindgen_test]
-fn a_session_persisted_in_local_storage_is_continued_by_the_next_page() {
+fn a_session_is_written_to_local_storage_continued_and_ended_at_the_last_activity() {
     local().clear().unwrap();
-    let store = Storage::open("key-a");
-    let mut page1 = Engine::new(60_000, random::bytes());
-    let t = clock::now();
-    let out = page1.handle(t, Input::Open);
-    assert_eq!(out.datapoints[0].kind, Kind::Start);
-    assert!(out.persist);
-    store.set("session", &write_state(page1.state()));
-
+    let t = 1_767_225_600_000.0;
+    assert_eq!(call(Method::Initialize, "key-a".into(), options(60.0), t), JsValue::TRUE);
+    call(Method::OpenSession, JsValue::UNDEFINED, JsValue::UNDEFINED, t);
     let raw = local().get_item("appboy.key-a.session").unwrap().expect("namespaced key written");
     assert!(raw.starts_with("{\"v\":1,"), "{raw}");
+    assert!(local().get_item("appboy.key-a.device").unwrap().is_some());
+    let first = call(Method::GetSessionId, JsValue::UNDEFINED, JsValue::UNDEFINED, t).as_string().unwrap();
 
-    // The next page load, 10 s later: same session, no datapoint.
-    let mut page2 = Engine::new(60_000, random::bytes());
-    let state = store.load("session", read).unwrap();
-    let _ = page2.handle(t, Input::Restore(state));
-    assert!(page2.handle(t + 10_000, Input::Open).datapoints.is_empty());
-    assert_eq!(page2.session().map(|s| s.id), page1.session().map(|s| s.id));
+    // Within the timeout: the same session.
+    call(Method::OpenSession, JsValue::UNDEFINED, JsValue::UNDEFINED, t + 10_000.0);
+    assert_eq!(call(Method::GetSessionId, JsValue::UNDEFINED, JsValue::UNDEFINED, t + 10_000.0).as_string().unwrap(), first);
 
-    // And after the timeout: the end is dated at the first page's activity.
-    let out = page2.handle(t + 10_000 + 60_000, Input::Shown);
-    assert_eq!(out.datapoints[0].time, t + 10_000);
-    assert_eq!(out.datapoints[1].kind, Kind::Start);
+    // After it: a new one, and the outbox holds the end dated at the last activity.
+    call(Method::OpenSession, JsValue::UNDEFINED, JsValue::UNDEFINED, t + 80_000.0);
+    assert_ne!(call(Method::GetSessionId, JsValue::UNDEFINED, JsValue::UNDEFINED, t + 80_000.0).as_string().unwrap(), first);
+    let outbox = (0..local().length().unwrap())
+        .filter_map(|i| local().key(i).unwrap())
+        .find(|k| k.starts_with("appboy.key-a.outbox."))
+        .and_then(|k| local().get_item(&k).unwrap())
+        .expect("an outbox");
+    assert!(outbox.contains(&format!("{{\"name\":\"se\",\"time\":1767225610,\"session_id\":\"{first}\"")), "{outbox}");
+    call(Method::Destroy, JsValue::UNDEFINED, JsValue::UNDEFINED, t + 80_000.0);
 }
 
 #[wasm_bindgen_test]
-fn a_corrupt_stored_value_is_discarded() {
+fn a_corrupt_stored_value_is_discarded_and_other_keys_are_left_alone() {
     local().set_item("appboy.key-b.session", "{not json").unwrap();
-    let store = Storage::open("key-b");
-    assert!(store.load("session", read).is_none());
-    assert_eq!(local().get_item("appboy.key-b.session").unwrap(), None);
-}
-
-#[wasm_bindgen_test]
-fn keys_of_other_api_keys_are_left_alone() {
     local().set_item("appboy.other.session", "x").unwrap();
-    let store = Storage::open("key-c");
-    store.set("session", "y");
+    assert_eq!(call(Method::Initialize, "key-b".into(), JsValue::UNDEFINED, 1_767_225_600_000.0), JsValue::TRUE);
+    assert_eq!(local().get_item("appboy.key-b.session").unwrap(), None);
     assert_eq!(local().get_item("appboy.other.session").unwrap().as_deref(), Some("x"));
-    assert_eq!(store.name_of("appboy.key-c.session"), Some("session"));
-    assert_eq!(store.name_of("appboy.other.session"), None);
-}
-
-fn read(value: &wasm_bindgen::JsValue) -> Result<State, &'static str> {
-    read_state(value).map_err(|why| why.reason())
+    call(Method::Destroy, JsValue::UNDEFINED, JsValue::UNDEFINED, 1_767_225_600_000.0);
 }

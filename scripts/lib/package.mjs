@@ -68,7 +68,9 @@ execFileSync('wasm-opt', ['-Oz', '--converge', '--low-memory-unused', '--zero-fi
 // The wasm as a JS string literal, one character per byte, shifted by `shift`. Only what a string
 // literal cannot hold raw is escaped (a NUL too, as some tools take it for the end of text);
 // `ascii` escapes every byte above 0x7f as well, for classic scripts, which a page without a
-// declared charset would decode as windows-1252 (modules are always UTF-8).
+// declared charset would decode as windows-1252 (modules are always UTF-8). A bundler may write
+// the module's raw characters into a classic script too: wasm-bytes.js then undoes that decoding,
+// knowing the length the text must have (__APPBOY_LENGTH__).
 function literal(bytes, shift, { ascii = false, control = false } = {}) {
   let out = '"';
   for (let i = 0; i < bytes.length; i++) {
@@ -96,7 +98,7 @@ async function bundle(entry, format, text) {
   const result = await esbuild.build({
     entryPoints: [join(ROOT, entry)], bundle: true, format, minify: true, write: false, legalComments: 'none',
     logLevel: 'warning', target: 'es2020', alias: { '@appboy/glue': glue },
-    define: { __APPBOY_WASM__: PLACEHOLDER, __APPBOY_SHIFT__: String(best.shift) },
+    define: { __APPBOY_WASM__: PLACEHOLDER, __APPBOY_SHIFT__: String(best.shift), __APPBOY_LENGTH__: String(wasm.length) },
   });
   const code = result.outputFiles[0].text;
   const parts = code.split(PLACEHOLDER);

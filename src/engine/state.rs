@@ -105,7 +105,9 @@ pub(crate) fn join(ours: Option<&Session>, theirs: Option<&Session>) -> Joined {
             id: a.id,
             root: a.root,
             seq: a.seq,
-            ancestors: a.ancestors.clone(),
+            // The longer memory of the chain: a session read from the shared cookie has none, and
+            // two tabs that each kept their own would write their states back and forth for ever.
+            ancestors: if b.ancestors.len() > a.ancestors.len() { &b.ancestors } else { &a.ancestors }.clone(),
             started_at: a.started_at.min(b.started_at),
             last_activity: a.last_activity.max(b.last_activity),
             ended: a.ended || b.ended,

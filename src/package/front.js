@@ -4,14 +4,10 @@
 // made before that are kept in order, each with the time it was made, and replayed at that time.
 // Outside a browser page or worker (server-side rendering) the SDK is never started: every call
 // does nothing. Nothing here throws into the page.
-import { dispatch, report, __wbg_get_imports as wasmImports, __wbg_finalize_init as adopt } from '@appboy/glue';
+import { handle, __wbg_get_imports as wasmImports, __wbg_finalize_init as adopt } from '@appboy/glue';
 import { wasmBytes } from './wasm-bytes.js';
-import { at, reportTo } from '../web/browser.js';
+import { METHODS, reportTo } from '../web/browser.js';
 
-// The methods of `appboy`, numbered as `Method` in src/web/appboy.rs.
-const METHODS = ['initialize', 'openSession', 'changeUser', 'requestImmediateDataFlush', 'getDeviceId', 'getUserId',
-  'getSessionId', 'subscribeToSessionUpdates', 'removeSubscription', 'toggleLogging', 'setLogger', 'wipeData', 'destroy',
-  'disableSDK', 'enableSDK', 'isDisabled', 'setSdkAuthenticationSignature', 'subscribeToSdkAuthenticationFailures'];
 const INITIALIZE = 0, FLUSH = 3, IS_DISABLED = 15;
 const LOADING = 0, READY = 1, OFF = 2;
 let state = LOADING;
@@ -20,14 +16,14 @@ let settle;
 /** Resolves with whether the SDK runs here (false on a server, or where wasm cannot compile). */
 export const ready = new Promise((resolve) => { settle = resolve; });
 
-// Method number `i` with its arguments. The wasm is written not to trap; if it ever did, the page
-// still sees nothing thrown.
-const run = (i, args) => {
-  try { return dispatch(i, args[0], args[1]); } catch {}
+// Method number `i` with its arguments, as of `time`. The wasm is written not to trap; if it ever
+// did, the page still sees nothing thrown.
+const run = (i, args, time) => {
+  try { return handle(i, args[0], args[1], undefined, undefined, time); } catch {}
 };
 // `[method, args, time]` calls, in order, each as of its time.
 const replay = (calls) => {
-  for (const [i, args, time] of calls) at(time, () => run(i, args));
+  for (const [i, args, time] of calls) run(i, args, time);
 };
 
 // Where the SDK does not run: `initialize` and `isDisabled` say false, and a flush callback hears
@@ -42,7 +38,7 @@ const off = (i, args) => {
 export const appboy = {};
 METHODS.forEach((name, i) => {
   appboy[name] = (...args) =>
-    state === READY ? run(i, args) : state === LOADING ? void queue.push([i, args, Date.now()]) : off(i, args);
+    state === READY ? run(i, args, Date.now()) : state === LOADING ? void queue.push([i, args, Date.now()]) : off(i, args);
 });
 
 /** Takes the calls that a loading snippet kept (`[name, args, time]`), as if they were made here. */
@@ -54,7 +50,7 @@ export function enqueue(calls) {
 
 function settleWith(ok) {
   state = ok ? READY : OFF;
-  if (ok) reportTo(report);
+  if (ok) reportTo(handle);
   const calls = queue;
   queue = null;
   if (ok) replay(calls);
@@ -71,12 +67,21 @@ if (typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined')
     adopt(new WebAssembly.Instance(module, imports), module);
     settleWith(true);
   } catch {
-    // An engine that refuses to compile on this thread: the same bytes, asynchronously.
-    WebAssembly.instantiate(wasmBytes(), imports).then(({ instance, module }) => {
+    // An engine that refuses to compile on this thread: the same bytes, asynchronously (inside a
+    // promise, so that a browser with no WebAssembly at all throws nothing either).
+    const bytes = wasmBytes();
+    new Promise((resolve) => resolve(WebAssembly.instantiate(bytes, imports))).then(({ instance, module }) => {
       adopt(instance, module);
       settleWith(true);
     }).catch((error) => {
-      try { console.warn('Appboy: the SDK cannot run here (is WebAssembly allowed by the Content-Security-Policy?)', error); } catch {}
+      // What failed, for the page's developer. The browser's own CSP message suggests
+      // 'unsafe-eval', which allows far more than WebAssembly.
+      try {
+        console.warn('Appboy: the SDK cannot run here: ' + (/Content.Security.Policy|CSP/i.test(error)
+          ? "add 'wasm-unsafe-eval' to the Content-Security-Policy's script-src"
+          : bytes ? 'WebAssembly failed to compile or instantiate: ' + error
+            : `this script was decoded as ${document.characterSet}, not UTF-8: serve it with charset=utf-8 or add <meta charset="utf-8">`));
+      } catch {}
       settleWith(false);
     });
   }

@@ -2,9 +2,25 @@
 // bundler to emit. scripts/lib/package.mjs writes the bytes as a string of one character per
 // byte, each shifted by the constant that gzips smallest, so gzip's matches stay aligned with the
 // wasm's and most bytes stay printable ASCII when a bundler's minifier re-escapes the string.
-/* global __APPBOY_WASM__, __APPBOY_SHIFT__ */
+//
+// A bundle that keeps the characters above 0x7f raw, loaded as a classic script with no charset
+// in its Content-Type on a page that declares none, is decoded in the page's legacy charset
+// (windows-1252 in most locales), not UTF-8: each of those characters arrives as two. Where that
+// charset has one character per byte, this is undone: the text goes back to that charset's bytes
+// (a table made by decoding all 256 of them: no non-ASCII character in this source, which a
+// minifier could write raw and the page garble too), which are then decoded as UTF-8. Text that
+// is still not one character per byte of the wasm (a multi-byte charset) gives null, never
+// garbage to compile: front.js says why.
+/* global __APPBOY_WASM__, __APPBOY_SHIFT__, __APPBOY_LENGTH__ */
 export function wasmBytes() {
-  const text = __APPBOY_WASM__;
+  let text = __APPBOY_WASM__;
+  if (text.length !== __APPBOY_LENGTH__) {
+    try {
+      const charset = new TextDecoder(document.characterSet).decode(Uint8Array.from(Array(256).keys()));
+      text = new TextDecoder().decode(Uint8Array.from(text, (c) => charset.indexOf(c)));
+    } catch {}
+  }
+  if (text.length !== __APPBOY_LENGTH__ || /[^\0-\xff]/.test(text)) return null;
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) - __APPBOY_SHIFT__;
   return bytes;

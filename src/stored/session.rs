@@ -80,15 +80,24 @@ fn read_session(value: &impl Value) -> Result<Session, Rejected> {
     let ended = value.get("ended");
     let ended = if ended.is_absent() { false } else { ended.as_bool().ok_or(Rejected::Shape)? };
     let (started_at, last_activity) = (millis(value.get("start").as_f64())?, millis(value.get("last").as_f64())?);
-    if last_activity < started_at {
+    let session = Session { id: id(&value.get("id"))?, root: id(&value.get("root"))?, seq, ancestors, started_at, last_activity, ended };
+    check(&session)?;
+    Ok(session)
+}
+
+/// What makes a session's times possible, wherever it was read from: it ends no earlier than it
+/// starts, and a double holds both exactly.
+pub(super) fn check(session: &Session) -> Result<(), Rejected> {
+    if session.last_activity < session.started_at || session.last_activity > MAX_SAFE as Millis {
         return Err(Rejected::Time);
     }
-    Ok(Session { id: id(&value.get("id"))?, root: id(&value.get("root"))?, seq, ancestors, started_at, last_activity, ended })
+    Ok(())
 }
+
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// A time from storage: a whole, non-negative number of ms that a double holds exactly.
 fn millis(value: Option<f64>) -> Result<Millis, Rejected> {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     let value = value.ok_or(Rejected::Shape)?;
     if value.is_finite() && (0.0..=MAX_SAFE).contains(&value) && value == (value as Millis) as f64 {
         Ok(value as Millis)

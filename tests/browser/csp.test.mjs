@@ -1,6 +1,7 @@
 // Under the strict Content-Security-Policy the README documents: the module page, the snippet page
 // (its inline script allowed by hash) and the loader page run and send with only
-// 'wasm-unsafe-eval' added; without it the SDK cannot compile, and says so without throwing.
+// 'wasm-unsafe-eval' added; without it the SDK cannot compile, and says so, naming
+// 'wasm-unsafe-eval', without throwing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -53,6 +54,11 @@ for (const shape of Object.keys(PAGES)) {
     assert.equal(result.session, null);
     if (shape === 'module') assert.equal(result.started, false);
     assert.deepEqual(errors, []);
-    assert.ok(logs.some((l) => /^warning: Appboy: the SDK cannot run here/.test(l)), logs.join('\n'));
+    const warnings = logs.filter((l) => /^warning: Appboy: the SDK cannot run here/.test(l));
+    assert.equal(warnings.length, 1, logs.join('\n'));
+    // It names the fix, 'wasm-unsafe-eval', not the browser's 'unsafe-eval' (which allows eval),
+    // and no other cause.
+    assert.match(warnings[0], /add 'wasm-unsafe-eval' to the Content-Security-Policy's script-src/);
+    assert.doesNotMatch(warnings[0], /(?<!wasm-)unsafe-eval|charset|failed to compile/);
   });
 }

@@ -1,18 +1,42 @@
-//! What the subscribers to session updates hear, and when (docs/design.md section 2). The
-//! subscriptions themselves are kept by browser.js.
+//! The page's subscriptions (docs/design.md section 2): to session updates, which hear of the open
+//! session when it changes, and to SDK-authentication failures. The functions are the page's,
+//! kept by the adapter under their handles.
 
 use crate::engine::{Engine, Millis, Uuid};
+use crate::json;
+use alloc::string::String;
 
 /// Activity alone is news this often at most.
 const NEWS_GRANULARITY: Millis = 1_000;
 
 /// The open session, as subscribers are told of it.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 pub struct Update {
     pub id: Uuid,
     pub started_at: Millis,
     pub last_activity: Millis,
     pub expires_at: Millis,
+}
+
+impl Update {
+    /// As subscribers get it: `{id, startedAt, lastActivityAt, expiresAt}` in Unix ms, or `null`.
+    pub fn json(update: Option<Update>) -> String {
+        let Some(u) = update else { return "null".into() };
+        json::object(|o| {
+            o.str("id", &u.id.to_hyphenated())
+                .uint("startedAt", u.started_at)
+                .uint("lastActivityAt", u.last_activity)
+                .uint("expiresAt", u.expires_at);
+        })
+    }
+}
+
+/// A subscription: its id (one series for both kinds, as `removeSubscription` takes either),
+/// the page's function, and whether it is to SDK-authentication failures.
+pub struct Subscription {
+    pub id: u32,
+    pub function: u32,
+    pub auth: bool,
 }
 
 /// The session as subscribers last heard of it.

@@ -1,0 +1,94 @@
+//! The cookie a site's subdomains share (docs/design.md section 3), named `ab.<FNV-1a of the API
+//! key>`: `1~<device>~<session>~<root>~<seq>~<start ms>~<last ms>~<0|1>[~<user>]`, at most
+//! `MAX_COOKIE` bytes. The user goes only when it is short and needs no escaping in a cookie; an
+//! empty user field says it was left out (the reader keeps its own). `1~<device>` alone when there
+//! is no session yet.
+
+use super::session::{check, Rejected};
+use crate::engine::{Millis, Session, State, Uuid};
+use crate::json;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The longest the cookie's value gets: every request to the site carries it.
+pub const MAX_COOKIE: usize = 200;
+/// The longest user id the cookie carries.
+const MAX_USER: usize = 32;
+
+/// The cookie's name for an API key.
+pub fn cookie_name(api_key: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in api_key.bytes() {
+        hash = (hash ^ byte as u32).wrapping_mul(0x0100_0193);
+    }
+    let mut name = String::from("ab.");
+    name.push_str(&json::number(hash.into()));
+    name
+}
+
+/// The cookie's value for this device and state.
+pub fn write_cookie(device: &Uuid, state: &State) -> String {
+    let mut value = String::from("1~");
+    value.push_str(&device.to_hyphenated());
+    if let Some(s) = &state.session {
+        for field in [
+            s.id.to_hyphenated(),
+            s.root.to_hyphenated(),
+            json::number(s.seq.into()),
+            json::number(s.started_at),
+            json::number(s.last_activity),
+        ] {
+            value.push('~');
+            value.push_str(&field);
+        }
+        value.push_str(if s.ended { "~1" } else { "~0" });
+        if let Some(user) = &state.user_id {
+            value.push('~');
+            if user.len() <= MAX_USER && user.bytes().all(cookie_safe) {
+                value.push_str(user);
+            }
+        }
+    }
+    value
+}
+
+/// Bytes a cookie value holds as they are, in every browser, with no escaping.
+fn cookie_safe(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"_.!*'()-".contains(&b)
+}
+
+/// What the cookie says: the device, and the state with the session's predecessors left out.
+/// `local_user`: the reader's own user, which stands when the cookie left the user out.
+pub fn read_cookie(text: &str, local_user: Option<&str>) -> Result<(Uuid, State), Rejected> {
+    let f: Vec<&str> = text.split('~').collect();
+    if f[0] != "1" || (f.len() != 2 && f.len() < 8) {
+        return Err(Rejected::Shape);
+    }
+    let device = Uuid::parse(f[1]).ok_or(Rejected::Id)?;
+    if f.len() == 2 {
+        return Ok((device, State::default()));
+    }
+    let id = |s: &str| Uuid::parse(s).ok_or(Rejected::Id);
+    let number = |s: &str| s.parse::<Millis>().ok().filter(|_| !s.starts_with('+')).ok_or(Rejected::Shape);
+    let session = Session {
+        id: id(f[2])?,
+        root: id(f[3])?,
+        seq: u32::try_from(number(f[4])?).map_err(|_| Rejected::Shape)?,
+        ancestors: Vec::new(),
+        started_at: number(f[5])?,
+        last_activity: number(f[6])?,
+        ended: match f[7] {
+            "0" => false,
+            "1" => true,
+            _ => return Err(Rejected::Shape),
+        },
+    };
+    check(&session)?;
+    let user = f[8..].join("~");
+    let user_id = match (f.len() > 8, user.is_empty()) {
+        (false, _) => None,
+        (true, true) => local_user.map(String::from),
+        (true, false) => Some(user),
+    };
+    Ok((device, State { session: Some(session), user_id }))
+}

@@ -1,0 +1,78 @@
+//! The `initialize` options (docs/design.md section 2), read field by field so that one bad value
+//! costs only itself.
+
+use super::effects::Out;
+use super::host::Arg;
+use super::protocol::Message;
+use crate::engine::{session_timeout, Millis, TimeoutChoice};
+use alloc::string::String;
+
+pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
+/// The options this SDK reads.
+const KNOWN: [&str; 6] =
+    ["sessionTimeoutInSeconds", "baseUrl", "enableLogging", "flushIntervalInSeconds", "enableSdkAuthentication", "noCookies"];
+
+pub struct Options {
+    pub timeout: Millis,
+    pub base_url: Option<String>,
+    pub flush_interval: Millis,
+    /// SDK authentication: requests carry the user's signature (docs/design.md section 5).
+    pub signed: bool,
+    /// Everything in localStorage, per origin: no cookie shared by the site's subdomains.
+    pub no_cookies: bool,
+}
+
+impl Options {
+    /// Reads the second argument of `initialize`: an options object, or the timeout itself.
+    pub fn read(value: &Arg, out: &mut Out) -> Options {
+        // Logging first, so that what follows can be logged.
+        if *value.field("enableLogging") == Arg::Bool(true) {
+            out.logging = true;
+        }
+        match value {
+            Arg::Object(fields) => {
+                let mut unknown = String::new();
+                for (name, _) in fields.iter().filter(|(name, _)| !KNOWN.contains(&name.as_str())) {
+                    if !unknown.is_empty() {
+                        unknown.push_str(", ");
+                    }
+                    unknown.push_str(name);
+                }
+                if !unknown.is_empty() {
+                    out.say_with(Message::UnknownOption, &unknown, "");
+                }
+            }
+            Arg::Absent | Arg::Number(_) => {}
+            _ => out.say(Message::OptionsNotObject),
+        }
+
+        let timeout_value = if value.number().is_some() { value } else { value.field("sessionTimeoutInSeconds") };
+        let (timeout, choice) = session_timeout(timeout_value.number());
+        match choice {
+            TimeoutChoice::Raised => out.say(Message::TimeoutRaised),
+            TimeoutChoice::Given => {}
+            // Missing is the default; anything else that is not a finite number is a mistake.
+            _ if timeout_value.is_absent() => {}
+            _ => out.say(Message::TimeoutNotNumber),
+        }
+
+        let base = value.field("baseUrl");
+        let base_url = base.text().map(String::from);
+        if base_url.is_none() && !base.is_absent() {
+            out.say(Message::BaseUrlNotString);
+        }
+
+        let interval = value.field("flushIntervalInSeconds");
+        let flush_interval = match interval.number() {
+            Some(s) if s.is_finite() && s >= 1.0 => s,
+            None if interval.is_absent() => DEFAULT_FLUSH_INTERVAL_SECONDS,
+            _ => {
+                out.say(Message::FlushIntervalInvalid);
+                DEFAULT_FLUSH_INTERVAL_SECONDS
+            }
+        };
+        let signed = *value.field("enableSdkAuthentication") == Arg::Bool(true);
+        let no_cookies = *value.field("noCookies") == Arg::Bool(true);
+        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis, signed, no_cookies }
+    }
+}

@@ -1,0 +1,125 @@
+//! The one way into the wasm (docs/design.md section 2): `handle(kind, a, b, c, d, now)`, where
+//! `kind` is a method of `appboy` (`tab::Method`, as `front.js` calls them) or, after them, what
+//! `browser.js` reports (`tab::ReportKind`). It turns the values into the core's, runs the page's
+//! `Tab` and carries out its effects through `browser::act`. One export keeps a single shim in the
+//! wasm and the glue; values arrive as plain `JsValue`s, so that wrong types reach the core (and
+//! are logged) instead of throwing in generated code.
+
+use super::browser;
+use super::host::Browser;
+use crate::tab::{Arg, Effect, EffectKind, Event, Method, Reply, ReportKind, Reported, Tab};
+use alloc::string::String;
+use core::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// A static for the page's `Tab`. wasm32 without the atomics feature runs a single thread, so the
+/// value is never shared across threads.
+struct Local(RefCell<Option<Tab>>);
+
+// SAFETY: see above: there is no second thread to share it with.
+unsafe impl Sync for Local {}
+
+static TAB: Local = Local(RefCell::new(None));
+
+#[wasm_bindgen]
+pub fn handle(kind: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue, now: f64) -> JsValue {
+    let now = if now.is_finite() && now > 0.0 { now as u64 } else { 0 };
+    let methods = Method::NAMES.len() as u32;
+    let (key, value, retry_after, body, threw);
+    let event = if let Some(method) = Method::from(kind) {
+        Event::Call(method, arg(&a, true), arg(&b, true))
+    } else {
+        match ReportKind::from(kind.wrapping_sub(methods)) {
+            Some(ReportKind::Hidden) => Event::Hidden,
+            Some(ReportKind::Shown) => Event::Shown,
+            Some(ReportKind::Interaction) => Event::Interaction,
+            Some(ReportKind::Left) => Event::Left,
+            Some(ReportKind::Timer) => Event::Timer,
+            Some(ReportKind::Storage) => {
+                (key, value) = (a.as_string().unwrap_or_default(), b.as_string());
+                Event::Storage { key: &key, value: value.as_deref() }
+            }
+            Some(ReportKind::Answer) => {
+                (retry_after, body) = (b.as_string(), c.as_string());
+                let status = a.as_f64().filter(|s| *s >= 0.0 && *s < 1000.0).unwrap_or_default() as u16;
+                let request = d.as_f64().unwrap_or_default() as u32;
+                Event::Answer(Reported { request, status, retry_after: retry_after.as_deref(), body: body.as_deref() })
+            }
+            Some(ReportKind::Threw) => {
+                threw = a.as_string().unwrap_or_default();
+                Event::Threw(&threw)
+            }
+            Some(ReportKind::StorageFailed) => Event::StorageFailed { reading: a.as_bool() == Some(true) },
+            None => return JsValue::UNDEFINED,
+        }
+    };
+    // The borrow ends before the effects are carried out: a function of the page that calls the
+    // SDK again finds it free.
+    let effects = {
+        let Ok(mut tab) = TAB.0.try_borrow_mut() else { return JsValue::UNDEFINED };
+        tab.get_or_insert_with(Tab::new).handle(now, event, &Browser)
+    };
+    for effect in effects.list {
+        carry_out(effect);
+    }
+    match effects.reply {
+        Reply::Nothing => JsValue::UNDEFINED,
+        Reply::Bool(b) => JsValue::from_bool(b),
+        Reply::Text(s) => JsValue::from_str(&s),
+    }
+}
+
+/// A value of the page's, as the core takes it; `top`: an argument itself, not a field of one.
+fn arg(value: &JsValue, top: bool) -> Arg {
+    if value.is_undefined() || value.is_null() {
+        Arg::Absent
+    } else if let Some(b) = value.as_bool() {
+        Arg::Bool(b)
+    } else if let Some(n) = value.as_f64() {
+        Arg::Number(n)
+    } else if let Some(s) = value.as_string() {
+        Arg::Text(s)
+    } else if !top {
+        Arg::Other
+    } else if value.is_function() {
+        Arg::Function(browser::keep(value))
+    } else if value.is_object() {
+        let entries = browser::entries(value);
+        let fields = entries
+            .iter()
+            .map(|pair| (browser::field(&pair, "0").as_string().unwrap_or_default(), arg(&browser::field(&pair, "1"), false)));
+        Arg::Object(fields.collect())
+    } else {
+        Arg::Other
+    }
+}
+
+fn carry_out(effect: Effect) {
+    let act = |kind: EffectKind, a: &str, b: &str, c: &str, d: &str, n: f64, m: f64| browser::act(kind as u8, a, b, c, d, n, m);
+    let number = |n: Option<u32>| n.map_or(-1.0, f64::from);
+    let none = String::new();
+    match effect {
+        Effect::Store { key, value } => act(EffectKind::Store, &key, &value, "", "", 0.0, 0.0),
+        Effect::Remove(key) => act(EffectKind::Remove, &key, "", "", "", 0.0, 0.0),
+        Effect::Cookie { name, value, days } => {
+            let days = if value.is_some() { f64::from(days) } else { 0.0 };
+            act(EffectKind::Cookie, &name, value.as_ref().unwrap_or(&none), "", "", days, 0.0)
+        }
+        Effect::Fetch { request, url, body, api_key, signature } => act(
+            EffectKind::Fetch,
+            &url,
+            &body,
+            api_key.as_ref().unwrap_or(&none),
+            signature.as_ref().unwrap_or(&none),
+            f64::from(request),
+            0.0,
+        ),
+        Effect::Beacon { url, body } => act(EffectKind::Beacon, &url, &body, "", "", 0.0, 0.0),
+        Effect::Abort => act(EffectKind::Abort, "", "", "", "", 0.0, 0.0),
+        Effect::Timer(delay) => act(EffectKind::Timer, "", "", "", "", delay.map_or(-1.0, |d| d as f64), 0.0),
+        Effect::Listen(on) => act(EffectKind::Listen, "", "", "", "", f64::from(u8::from(on)), 0.0),
+        Effect::Call { function, json, once } => act(EffectKind::Call, &json, "", "", "", f64::from(function), f64::from(u8::from(once))),
+        Effect::Forget(function) => act(EffectKind::Forget, "", "", "", "", f64::from(function), 0.0),
+        Effect::Log { message, a, b, logger } => act(EffectKind::Log, &a, &b, "", "", message as u8 as f64, number(logger)),
+    }
+}
