@@ -5,7 +5,7 @@
 //! is no session yet.
 
 use super::session::{check, Rejected};
-use crate::engine::{Millis, Session, State, Uuid};
+use crate::engine::{Session, State, Uuid};
 use crate::json;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -60,35 +60,36 @@ fn cookie_safe(b: u8) -> bool {
 /// What the cookie says: the device, and the state with the session's predecessors left out.
 /// `local_user`: the reader's own user, which stands when the cookie left the user out.
 pub fn read_cookie(text: &str, local_user: Option<&str>) -> Result<(Uuid, State), Rejected> {
-    let f: Vec<&str> = text.split('~').collect();
-    if f[0] != "1" || (f.len() != 2 && f.len() < 8) {
+    // The user, last, may be anything but `~`: the first eight fields are split off it.
+    let mut f = text.splitn(9, '~');
+    let mut next = || f.next().ok_or(Rejected::Shape);
+    if next()? != "1" {
         return Err(Rejected::Shape);
     }
-    let device = Uuid::parse(f[1]).ok_or(Rejected::Id)?;
-    if f.len() == 2 {
-        return Ok((device, State::default()));
-    }
-    let id = |s: &str| Uuid::parse(s).ok_or(Rejected::Id);
-    let number = |s: &str| s.parse::<Millis>().ok().filter(|_| !s.starts_with('+')).ok_or(Rejected::Shape);
+    let device = Uuid::parse(next()?).ok_or(Rejected::Id)?;
+    let Ok(id) = next() else { return Ok((device, State::default())) };
+    let uuid = |s: &str| Uuid::parse(s).ok_or(Rejected::Id);
+    let number = |s: &str| json::parse_number(s).ok_or(Rejected::Shape);
+    let (id, root, seq) = (uuid(id)?, uuid(next()?)?, number(next()?)?);
+    let (started_at, last_activity) = (number(next()?)?, number(next()?)?);
     let session = Session {
-        id: id(f[2])?,
-        root: id(f[3])?,
-        seq: u32::try_from(number(f[4])?).map_err(|_| Rejected::Shape)?,
+        id,
+        root,
+        seq: u32::try_from(seq).map_err(|_| Rejected::Shape)?,
         ancestors: Vec::new(),
-        started_at: number(f[5])?,
-        last_activity: number(f[6])?,
-        ended: match f[7] {
+        started_at,
+        last_activity,
+        ended: match next()? {
             "0" => false,
             "1" => true,
             _ => return Err(Rejected::Shape),
         },
     };
     check(&session)?;
-    let user = f[8..].join("~");
-    let user_id = match (f.len() > 8, user.is_empty()) {
-        (false, _) => None,
-        (true, true) => local_user.map(String::from),
-        (true, false) => Some(user),
+    let user_id = match next() {
+        Err(_) => None,
+        Ok("") => local_user.map(String::from),
+        Ok(user) => Some(user.into()),
     };
     Ok((device, State { session: Some(session), user_id }))
 }

@@ -5,6 +5,7 @@
 
 use crate::delivery::Answer;
 use crate::engine::Millis;
+use crate::json;
 use crate::stored::Value;
 use alloc::string::String;
 
@@ -47,8 +48,8 @@ pub fn refusal<V: Value>(reported: &Reported, parse: impl Fn(&str) -> V) -> Opti
 /// asctime, RFC 9110 section 5.6.7); a date in the past is no wait; anything else is ignored.
 pub fn retry_after(text: &str, now: Millis) -> Option<Millis> {
     let text = text.trim_ascii();
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(text.parse::<Millis>().unwrap_or(Millis::MAX).saturating_mul(1000));
+    if let Some(seconds) = json::parse_number(text) {
+        return Some(seconds.saturating_mul(1000));
     }
     http_date(text).map(|at| at.saturating_sub(now))
 }
@@ -61,13 +62,12 @@ pub fn http_date(text: &str) -> Option<Millis> {
     let mut numbers = [0u64; 5];
     let (mut count, mut month, mut month_first) = (0, None, false);
     let mut year_digits = 0;
-    for token in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
-        let bytes = token.as_bytes();
+    for bytes in text.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
         if bytes.iter().all(u8::is_ascii_digit) {
             if count == 5 || bytes.len() > 4 {
                 return None;
             }
-            numbers[count] = token.parse().ok()?;
+            numbers[count] = bytes.iter().fold(0, |n, b| n * 10 + u64::from(b - b'0'));
             if bytes.len() == 4 || (count == 1 && !month_first) {
                 year_digits = bytes.len();
             }
@@ -103,7 +103,7 @@ pub fn http_date(text: &str) -> Option<Millis> {
 
 /// The failure subscribers hear of (`{signature, errorCode, reason, userId}`), as JSON text.
 pub fn failure_json<V: Value>(refusal: &Refusal<V>, signature: Option<&str>, user: Option<&str>) -> String {
-    crate::json::object(|o| {
+    json::object(|o| {
         o.opt_str("signature", signature);
         match (refusal.code.as_f64(), refusal.code.as_string()) {
             (Some(n), _) if n >= 0.0 && n == (n as u64) as f64 => {
