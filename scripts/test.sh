@@ -37,6 +37,16 @@ collector_on_postgres() {
 stage postgres collector_on_postgres
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 stage build scripts/build.sh
+# The entry module may not grow: its budget is 20,480 B (docs/design.md section 8), and until it
+# is back under that, this ratchet holds it at what it weighs now. Lower it as bytes are won back.
+MODULE_LIMIT=31500
+module_size() {
+  local size; size=$(gzip -9 -c pkg/appboy_wasm.js | wc -c)
+  echo "entry module: $size B gzipped (limit $MODULE_LIMIT B)"
+  [ "$size" -le "$MODULE_LIMIT" ] || { echo "test result: FAILED. 0 passed; 1 failed; the entry module grew past $MODULE_LIMIT B"; return 1; }
+  echo "test result: ok. 1 passed; 0 failed; the entry module is within $MODULE_LIMIT B"
+}
+stage size module_size
 stage consumer tests/consumers/build.sh
 stage runtimes tests/runtimes/run.sh
 stage collector cargo build --release -p collector
