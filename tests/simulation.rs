@@ -21,10 +21,10 @@ mod support;
 use appboy_wasm::delivery::WITHDRAW_WINDOW;
 use appboy_wasm::engine::{Datapoint, Kind, Millis, Uuid};
 use appboy_wasm::stored::{OutboxRecord, MAX_COOKIE, OUTBOXES};
-use appboy_wasm::tab::{Arg, Effect, Event, Host, Message, Method, Reply, Reported, Tab};
+use appboy_wasm::tab::{Arg, Effect, Event, Message, Method, Reply, Reported, Tab};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use support::Json;
+use support::{Json, MapHost};
 
 const PREFIX: &str = "appboy.KEY.";
 /// The origin of activity written to the shared cookie, which every tab can read.
@@ -58,12 +58,6 @@ impl Rng {
     }
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len() as u64) as usize]
-    }
-    fn bytes(&mut self) -> [u8; 16] {
-        let mut b = [0; 16];
-        b[..8].copy_from_slice(&self.next().to_le_bytes());
-        b[8..].copy_from_slice(&self.next().to_le_bytes());
-        b
     }
 }
 
@@ -154,53 +148,6 @@ struct Config {
 }
 
 const ORIGINS: [&str; 2] = ["https://www.example.test", "https://shop.example.test"];
-
-/// The browser as one tab sees it (`tab::Host`).
-struct View<'a> {
-    storage: &'a BTreeMap<String, String>,
-    cookies: &'a BTreeMap<String, String>,
-    origin: usize,
-    random: Cell<u64>,
-}
-
-impl Host for View<'_> {
-    type Value = Json;
-
-    fn get(&self, key: &str) -> Option<String> {
-        self.storage.get(key).cloned()
-    }
-
-    fn keys(&self, prefix: &str) -> Vec<String> {
-        self.storage.keys().filter(|k| k.starts_with(prefix)).cloned().collect()
-    }
-
-    fn parse(&self, text: &str) -> Json {
-        Json::parse(text)
-    }
-
-    fn degraded(&self) -> bool {
-        false
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.get(name).cloned()
-    }
-
-    fn cookies(&self) -> bool {
-        true
-    }
-
-    fn origin(&self) -> String {
-        ORIGINS[self.origin].into()
-    }
-
-    fn random(&self) -> [u8; 16] {
-        let mut rng = Rng(self.random.get());
-        let bytes = rng.bytes();
-        self.random.set(rng.0);
-        bytes
-    }
-}
 
 struct World {
     rng: Rng,
@@ -393,7 +340,7 @@ impl World {
         let origin = self.tabs[tab].origin;
         let leaving = matches!(event, Event::Hidden | Event::Left);
         let effects = {
-            let view = View { storage: &self.storage[origin], cookies: &self.cookies, origin, random: Cell::new(random) };
+            let view = MapHost { storage: &self.storage[origin], cookies: &self.cookies, origin: ORIGINS[origin], seed: Cell::new(random) };
             self.tabs[tab].core.handle(now, event, &view)
         };
         if let Some(handle) = flush {

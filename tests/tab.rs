@@ -6,10 +6,10 @@ mod support;
 
 use appboy_wasm::engine::{Session, State, Uuid};
 use appboy_wasm::stored::{read_cookie, write_cookie, MAX_COOKIE};
-use appboy_wasm::tab::{http_date, retry_after, Arg, Effect, Event, Host, Message, Method, Reply, Tab};
+use appboy_wasm::tab::{http_date, retry_after, Arg, Effect, Event, Message, Method, Reply, Tab};
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use support::Json;
+use support::MapHost;
 
 fn id(n: u8) -> Uuid {
     Uuid::parse(&format!("{n:08x}-0000-4000-8000-000000000000")).unwrap()
@@ -88,39 +88,13 @@ fn retry_after_in_seconds_or_as_an_http_date_in_any_of_its_three_forms() {
 struct Browser {
     storage: BTreeMap<String, String>,
     cookies: BTreeMap<String, String>,
-    random: Cell<u8>,
-}
-
-impl Host for Browser {
-    type Value = Json;
-    fn get(&self, key: &str) -> Option<String> {
-        self.storage.get(key).cloned()
-    }
-    fn keys(&self, prefix: &str) -> Vec<String> {
-        self.storage.keys().filter(|k| k.starts_with(prefix)).cloned().collect()
-    }
-    fn parse(&self, text: &str) -> Json {
-        Json::parse(text)
-    }
-    fn degraded(&self) -> bool {
-        false
-    }
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.get(name).cloned()
-    }
-    fn cookies(&self) -> bool {
-        true
-    }
-    fn origin(&self) -> String {
-        "https://www.example.test".into()
-    }
-    fn random(&self) -> [u8; 16] {
-        self.random.set(self.random.get() + 1);
-        [self.random.get(); 16]
-    }
 }
 
 impl Browser {
+    fn host(&self) -> MapHost<'_> {
+        MapHost { storage: &self.storage, cookies: &self.cookies, origin: "https://www.example.test", seed: Cell::new(1) }
+    }
+
     /// Carries out the effects as browser.js does, for storage and cookies.
     fn apply(&mut self, effects: &[Effect]) {
         for effect in effects {
@@ -136,7 +110,7 @@ impl Browser {
 }
 
 fn call(tab: &mut Tab, browser: &mut Browser, now: u64, method: Method, a: Arg) -> (Reply, Vec<Effect>) {
-    let effects = tab.handle(now, Event::Call(method, a, Arg::Absent), browser);
+    let effects = tab.handle(now, Event::Call(method, a, Arg::Absent), &browser.host());
     browser.apply(&effects.list);
     (effects.reply, effects.list)
 }
@@ -178,12 +152,12 @@ fn a_session_is_stored_shared_in_the_cookie_and_listened_for() {
     assert!(cookie.contains(&session), "{cookie}");
     // Activity alone within a second is not written to the cookie; a second after the last write it is,
     // when the one timer fires.
-    let effects = tab.handle(T + 500, Event::Interaction, &browser);
+    let effects = tab.handle(T + 500, Event::Interaction, &browser.host());
     assert!(!effects.list.iter().any(|e| matches!(e, Effect::Cookie { .. })), "{:?}", effects.list);
     browser.apply(&effects.list);
     // The timer armed at the start (for the flush a second after it) already covers the write.
     assert!(!effects.list.iter().any(|e| matches!(e, Effect::Timer(_))), "{:?}", effects.list);
-    let effects = tab.handle(T + 1_000, Event::Timer, &browser);
+    let effects = tab.handle(T + 1_000, Event::Timer, &browser.host());
     assert!(
         effects.list.iter().any(|e| matches!(e, Effect::Cookie { value: Some(v), .. } if v.contains(&(T + 500).to_string()))),
         "{:?}",

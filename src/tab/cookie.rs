@@ -17,29 +17,33 @@ pub struct SharedCookie {
     pub name: String,
     /// What it held when last read or written, and when this tab wrote it.
     known: Option<String>,
+    /// The device, the session and whether it ended, in what it held: what makes a write more
+    /// than activity.
+    known_key: Option<Key>,
     written_at: Millis,
     /// A write was held back: offer it again.
     pub held_back: bool,
 }
 
-/// The device, the session and whether it ended: what makes a write more than activity.
-fn key(text: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
-    let mut f = text.split('~');
-    (f.nth(1), f.next(), f.nth(4))
+type Key = (Uuid, Option<(Uuid, bool)>);
+
+fn key(device: &Uuid, state: &State) -> Key {
+    (*device, state.session.as_ref().map(|s| (s.id, s.ended)))
 }
 
 impl SharedCookie {
     pub fn new(api_key: &str) -> SharedCookie {
-        SharedCookie { name: cookie_name(api_key), known: None, written_at: 0, held_back: false }
+        SharedCookie { name: cookie_name(api_key), known: None, known_key: None, written_at: 0, held_back: false }
     }
 
     /// What the cookie holds (`text`, as the browser gave it), if it is one this SDK wrote;
     /// `local_user`: the tab's own, which stands when the cookie left it out.
     pub fn read(&mut self, text: Option<String>, local_user: Option<&str>) -> Option<(Uuid, State)> {
         let text = text?;
-        let shared = read_cookie(&text, local_user).ok()?;
+        let (device, state) = read_cookie(&text, local_user).ok()?;
         self.known = Some(text);
-        Some(shared)
+        self.known_key = Some(key(&device, &state));
+        Some((device, state))
     }
 
     /// What the cookie holds when a tab on another subdomain wrote it since this tab last read or
@@ -56,26 +60,30 @@ impl SharedCookie {
         self.held_back.then_some(self.written_at + THROTTLE)
     }
 
-    /// The write, if any, that this device and state call for at `now`; `now_or_never`: the page
-    /// is being hidden or left, and nothing is held back.
-    pub fn offer(&mut self, device: &Uuid, state: &State, now: Millis, now_or_never: bool) -> Option<Effect> {
-        let value = write_cookie(device, state);
-        let known = self.known.as_deref();
-        self.held_back = !now_or_never
-            && known != Some(value.as_str())
-            && known.is_some_and(|k| key(k) == key(&value))
-            && now < self.written_at + THROTTLE;
-        if known == Some(value.as_str()) || self.held_back {
+    /// The text this device and state call for at `now`, if it is to be written; `now_or_never`:
+    /// the page is being hidden or left, and nothing is held back. Activity alone within the
+    /// throttle is held back before any text is made: it is the path of every call.
+    pub fn offer(&mut self, device: &Uuid, state: &State, now: Millis, now_or_never: bool) -> Option<String> {
+        self.held_back = !now_or_never && self.known_key == Some(key(device, state)) && now < self.written_at + THROTTLE;
+        if self.held_back {
             return None;
         }
+        let value = write_cookie(device, state);
+        (self.known.as_deref() != Some(value.as_str())).then_some(value)
+    }
+
+    /// The write of `value` (from `offer`) for this device and state.
+    pub fn write(&mut self, value: String, device: &Uuid, state: &State, now: Millis) -> Effect {
         self.known = Some(value.clone());
+        self.known_key = Some(key(device, state));
         self.written_at = now;
-        Some(Effect::Cookie { name: self.name.clone(), value: Some(value), days: DAYS })
+        Effect::Cookie { name: self.name.clone(), value: Some(value), days: DAYS }
     }
 
     /// Removes it (`wipeData()`), forgetting what it held.
     pub fn remove(&mut self) -> Effect {
         self.known = None;
+        self.known_key = None;
         Effect::Cookie { name: self.name.clone(), value: None, days: 0 }
     }
 }

@@ -26,7 +26,8 @@ impl Options {
     /// Reads the second argument of `initialize`: an options object, or the timeout itself.
     pub fn read(value: &Arg, out: &mut Out) -> Options {
         // Logging first, so that what follows can be logged.
-        if *value.field("enableLogging") == Arg::Bool(true) {
+        let on = |name| matches!(value.field(name), Arg::Bool(true));
+        if on("enableLogging") {
             out.logging = true;
         }
         match value {
@@ -71,8 +72,7 @@ impl Options {
                 DEFAULT_FLUSH_INTERVAL_SECONDS
             }
         };
-        let signed = *value.field("enableSdkAuthentication") == Arg::Bool(true);
-        let no_cookies = *value.field("noCookies") == Arg::Bool(true);
+        let (signed, no_cookies) = (on("enableSdkAuthentication"), on("noCookies"));
         Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis, signed, no_cookies }
     }
 }

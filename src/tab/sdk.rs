@@ -180,17 +180,15 @@ impl Sdk {
     /// another tab knew.
     fn share(&mut self, now: Millis, now_or_never: bool, host: &impl Host, out: &mut Out) {
         let Some(cookie) = self.cookie.as_mut().filter(|_| !self.taking_in && self.listening) else { return };
+        let Some(value) = cookie.offer(&self.device, self.engine.state(), now, now_or_never) else { return };
         if let Some(state) = cookie.news(host.cookie(&cookie.name), self.engine.state().user_id.as_deref()) {
-            // Taking it in offers the write again, with what it held (at once, if the page is
-            // being left).
+            // Taken in, and offered again with what it held (at once, if the page is being left).
             self.leaving = now_or_never;
             self.feed(now, Input::Restore(state), host, out);
             self.leaving = false;
-            return;
+            return self.share(now, now_or_never, host, out);
         }
-        if let Some(write) = cookie.offer(&self.device, self.engine.state(), now, now_or_never) {
-            out.push(write);
-        }
+        out.push(cookie.write(value, &self.device, self.engine.state(), now));
     }
 
     /// Takes in what storage and the shared cookie hold now (another tab, or a tab on another

@@ -2,6 +2,9 @@
 #![allow(dead_code)]
 
 use appboy_wasm::engine::{Datapoint, Kind, Millis, Uuid};
+use appboy_wasm::tab::Host;
+use std::cell::Cell;
+use std::collections::BTreeMap;
 
 /// Datapoint `n` of a test: an `ss` (or an `se` lasting 0) of session `n`, at `t0 + n`.
 pub fn datapoint(name: &str, n: usize, t0: Millis) -> Datapoint {
@@ -49,5 +52,59 @@ impl appboy_wasm::stored::Value for Json {
 
     fn item(&self, index: u32) -> Json {
         Json(self.0[index as usize].clone())
+    }
+}
+
+/// The browser as a tab's core sees it (`tab::Host`), over maps: one origin's localStorage and the
+/// site's cookies, with randomness from a seed.
+pub struct MapHost<'a> {
+    pub storage: &'a BTreeMap<String, String>,
+    pub cookies: &'a BTreeMap<String, String>,
+    pub origin: &'a str,
+    pub seed: Cell<u64>,
+}
+
+impl Host for MapHost<'_> {
+    type Value = Json;
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.storage.get(key).cloned()
+    }
+
+    fn keys(&self, prefix: &str) -> Vec<String> {
+        self.storage.keys().filter(|k| k.starts_with(prefix)).cloned().collect()
+    }
+
+    fn parse(&self, text: &str) -> Json {
+        Json::parse(text)
+    }
+
+    fn degraded(&self) -> bool {
+        false
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).cloned()
+    }
+
+    fn cookies(&self) -> bool {
+        true
+    }
+
+    fn origin(&self) -> String {
+        self.origin.into()
+    }
+
+    /// splitmix64, twice.
+    fn random(&self) -> [u8; 16] {
+        let mut bytes = [0; 16];
+        for half in bytes.chunks_mut(8) {
+            self.seed.set(self.seed.get().wrapping_add(0x9e37_79b9_7f4a_7c15));
+            let mut z = self.seed.get();
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            half.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+        }
+        bytes
     }
 }
