@@ -802,13 +802,11 @@ impl World {
             let (at, _, happening) = self.queue.swap_remove(i);
             // Timers that fire again and again while time hardly passes are a page spinning.
             busy = if at <= self.t + 1_000 { busy + 1 } else { 0 };
-            assert!(
-                busy < 100_000,
-                "the world spins at t={}: {:?}\n{}",
-                self.t,
-                happening,
-                self.trace[self.trace.len().saturating_sub(30)..].join("\n")
-            );
+            if busy == 100_000 {
+                self.errors.push(format!("the world spins at t={}: {happening:?}", self.t));
+                self.queue.clear();
+                break;
+            }
             self.t = self.t.max(at);
             self.happen(happening);
         }
