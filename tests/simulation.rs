@@ -1024,7 +1024,10 @@ impl World {
             let end = match se {
                 Some(se) => {
                     let Kind::End { duration: d } = se.kind else { unreachable!("an se is an end") };
-                    if se.time + slack < ss.time {
+                    // Across subdomains, two that change to one user apart derive one successor
+                    // id, each with its own start (see the overlaps below).
+                    let apart = self.cfg.subdomains && self.ended_at.get(*ss).map(|(_, o)| o) != self.ended_at.get(*se).map(|(_, o)| o);
+                    if se.time + slack < ss.time && !apart {
                         return Err(format!("session {}: ss at {}, se at {} lasting {d}", id.to_hyphenated(), ss.time, se.time));
                     }
                     // Dated at the session's last activity, wherever it happened: no earlier
@@ -1062,9 +1065,18 @@ impl World {
             spans.push((start, end, *id));
         }
         spans.sort();
+        // Where each session was started. Across subdomains a user change or a rival is heard of
+        // only when the other subdomain next reads the cookie (its timer, a return, a new page):
+        // till then it may end what the first already ended, and their sessions overlap
+        // (docs/design.md section 3).
+        let origin =
+            |id: &Uuid| self.recorded.get(&("ss", *id)).into_iter().flatten().filter_map(|ss| self.ended_at.get(ss)).min().map(|(_, o)| *o);
+        let on = |name: &'static str, id: &Uuid| self.endpoint.get(&(name, *id)).and_then(|dp| self.ended_at.get(dp)).map(|(_, o)| *o);
+        let mixed = |id: &Uuid| on("se", id).is_some_and(|o| Some(o) != on("ss", id));
+        let apart = |a: &Uuid, b: &Uuid| self.cfg.subdomains && (origin(a) != origin(b) || mixed(a) || mixed(b));
         for pair in spans.windows(2) {
             let ((_, end, a), (start, _, b)) = (pair[0], pair[1]);
-            if end > start + slack && !self.unavoidable_rival(&a) && !self.unavoidable_rival(&b) {
+            if end > start + slack && !self.unavoidable_rival(&a) && !self.unavoidable_rival(&b) && !apart(&a, &b) {
                 return Err(format!("sessions {} (to {end}) and {} (from {start}) overlap", a.to_hyphenated(), b.to_hyphenated()));
             }
         }

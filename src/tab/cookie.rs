@@ -40,19 +40,17 @@ impl SharedCookie {
     /// `local_user`: the tab's own, which stands when the cookie left it out.
     pub fn read(&mut self, text: Option<String>, local_user: Option<&str>) -> Option<(Uuid, State)> {
         let text = text?;
-        let (device, state) = read_cookie(&text, local_user).ok()?;
+        // What it held is remembered even when it is not ours: this tab's write replaces it.
+        let read = read_cookie(&text, local_user).ok();
         self.known = Some(text);
-        self.known_key = Some(key(&device, &state));
-        Some((device, state))
+        self.known_key = read.as_ref().map(|(device, state)| key(device, state));
+        read
     }
 
-    /// What the cookie holds when a tab on another subdomain wrote it since this tab last read or
-    /// wrote it (`text`, as the browser gives it).
-    pub fn news(&mut self, text: Option<String>, local_user: Option<&str>) -> Option<State> {
-        if text.is_none() || text == self.known {
-            return None;
-        }
-        self.read(text, local_user).map(|(_, state)| state)
+    /// Whether the cookie (`text`, as the browser gives it) holds something else than when this
+    /// tab last read or wrote it: a tab on another subdomain wrote it.
+    pub fn changed(&self, text: Option<&str>) -> bool {
+        text.is_some() && text != self.known.as_deref()
     }
 
     /// When a write held back is due.
@@ -60,14 +58,16 @@ impl SharedCookie {
         self.held_back.then_some(self.written_at + THROTTLE)
     }
 
-    /// The text this device and state call for at `now`, if it is to be written; `now_or_never`:
-    /// the page is being hidden or left, and nothing is held back. Activity alone within the
-    /// throttle is held back before any text is made: it is the path of every call.
-    pub fn offer(&mut self, device: &Uuid, state: &State, now: Millis, now_or_never: bool) -> Option<String> {
+    /// Whether activity alone is held back at `now` (within the throttle of this tab's last
+    /// write); `now_or_never`: the page is being hidden or left, and nothing is held back. Asked
+    /// before any text is made or the cookie read: it is the path of every call.
+    pub fn hold(&mut self, device: &Uuid, state: &State, now: Millis, now_or_never: bool) -> bool {
         self.held_back = !now_or_never && self.known_key == Some(key(device, state)) && now < self.written_at + THROTTLE;
-        if self.held_back {
-            return None;
-        }
+        self.held_back
+    }
+
+    /// The text this device and state call for, if the cookie does not hold it already.
+    pub fn offer(&self, device: &Uuid, state: &State) -> Option<String> {
         let value = write_cookie(device, state);
         (self.known.as_deref() != Some(value.as_str())).then_some(value)
     }

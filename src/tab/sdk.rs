@@ -180,15 +180,27 @@ impl Sdk {
     /// another tab knew.
     fn share(&mut self, now: Millis, now_or_never: bool, host: &impl Host, out: &mut Out) {
         let Some(cookie) = self.cookie.as_mut().filter(|_| !self.taking_in && self.listening) else { return };
-        let Some(value) = cookie.offer(&self.device, self.engine.state(), now, now_or_never) else { return };
-        if let Some(state) = cookie.news(host.cookie(&cookie.name), self.engine.state().user_id.as_deref()) {
-            // Taken in, and offered again with what it held (at once, if the page is being left).
-            self.leaving = now_or_never;
-            self.feed(now, Input::Restore(state), host, out);
-            self.leaving = false;
-            return self.share(now, now_or_never, host, out);
+        if cookie.hold(&self.device, self.engine.state(), now, now_or_never) {
+            return;
         }
-        out.push(cookie.write(value, &self.device, self.engine.state(), now));
+        let text = host.cookie(&cookie.name);
+        if cookie.changed(text.as_deref()) {
+            // Activity another tab wrote for this same session is taken in, and the write offered
+            // again with it (at once, if the page is being left). Another session is left to the
+            // next time this tab takes in storage: judging rivals from the cookie, which carries
+            // no predecessors, would take a tab's own chain for a rival's.
+            let ours = self.engine.state().session.as_ref().map(|s| s.id);
+            let user = self.engine.state().user_id.clone();
+            if let Some((_, state)) = cookie.read(text, user.as_deref()).filter(|(_, s)| s.session.as_ref().map(|s| s.id) == ours) {
+                self.leaving = now_or_never;
+                self.feed(now, Input::Restore(state), host, out);
+                self.leaving = false;
+            }
+        }
+        let Some(cookie) = self.cookie.as_mut() else { return };
+        if let Some(value) = cookie.offer(&self.device, self.engine.state()) {
+            out.push(cookie.write(value, &self.device, self.engine.state(), now));
+        }
     }
 
     /// Takes in what storage and the shared cookie hold now (another tab, or a tab on another
@@ -196,20 +208,27 @@ impl Sdk {
     /// Both are read before either is taken in: taking one in may write the other, and a read
     /// sees the browser as it was before this input's effects.
     fn sync(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
-        self.take_in(now, true, host, out);
+        self.take_in(now, host, out);
     }
 
     /// Activity that may open a session: when this tab's session has expired, a tab on another
     /// subdomain may have ended it and opened its successor, which only the cookie tells (the
     /// tabs of this origin say so through `storage` events).
     fn before_activity(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
-        if self.engine.expires_at().map_or(true, |at| at <= now) {
-            self.take_in(now, false, host, out);
+        if self.engine.expires_at().map_or(true, |at| at <= now) && self.cookie_changed(host) {
+            self.take_in(now, host, out);
         }
     }
 
-    fn take_in(&mut self, now: Millis, storage: bool, host: &impl Host, out: &mut Out) {
-        let stored = if storage { self.load(SESSION, host, out, read_session) } else { None };
+    /// Whether another tab wrote the shared cookie since this tab last read or wrote it.
+    fn cookie_changed(&self, host: &impl Host) -> bool {
+        self.cookie.as_ref().is_some_and(|c| c.changed(host.cookie(&c.name).as_deref()))
+    }
+
+    /// The origin's session record is read with the cookie, always: the cookie's session has no
+    /// predecessors, and a tab that knew only it could take its own chain for a rival's.
+    fn take_in(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
+        let stored = self.load(SESSION, host, out, read_session);
         let user = stored.as_ref().map_or(&self.engine.state().user_id, |s| &s.user_id).clone();
         let shared = self.cookie.as_mut().and_then(|c| c.read(host.cookie(&c.name), user.as_deref()));
         // The cookie is written once both are in: a write between would carry only the first.
@@ -218,7 +237,7 @@ impl Sdk {
             self.feed(now, Input::Restore(state), host, out);
         }
         self.taking_in = false;
-        self.share(now, false, host, out);
+        self.share(now, self.leaving, host, out);
     }
 
     /// The other tabs' outboxes in storage (none when it lives in memory: there are no other
@@ -306,7 +325,6 @@ impl Sdk {
         }
         // It ends the session now: one that a tab on another subdomain has already ended or
         // succeeded is learned from the cookie first.
-        self.take_in(now, false, host, out);
         self.feed(now, Input::ChangeUser(user), host, out);
     }
 
