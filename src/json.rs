@@ -121,13 +121,13 @@ pub fn number(value: u64) -> String {
     out
 }
 
-/// Decimal text (digits only, as `number` writes them) back to a whole number; `None` for anything
+/// Decimal text (digits only, as `number` writes them), as bytes, back to a whole number; `None` for anything
 /// else, or a number past `u64`. (`str::parse` would link its error types and sign handling.)
-pub fn parse_number(text: &str) -> Option<u64> {
+pub fn parse_number(text: &[u8]) -> Option<u64> {
     if text.is_empty() {
         return None;
     }
-    text.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
+    text.iter().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
 }
 
 fn uint(out: &mut String, mut value: u64) {

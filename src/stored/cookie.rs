@@ -69,7 +69,7 @@ pub fn read_cookie(text: &str, local_user: Option<&str>) -> Result<(Uuid, State)
     let device = Uuid::parse(next()?).ok_or(Rejected::Id)?;
     let Ok(id) = next() else { return Ok((device, State::default())) };
     let uuid = |s: &str| Uuid::parse(s).ok_or(Rejected::Id);
-    let number = |s: &str| json::parse_number(s).ok_or(Rejected::Shape);
+    let number = |s: &str| json::parse_number(s.as_bytes()).ok_or(Rejected::Shape);
     let (id, root, seq) = (uuid(id)?, uuid(next()?)?, number(next()?)?);
     let (started_at, last_activity) = (number(next()?)?, number(next()?)?);
     let session = Session {

@@ -48,7 +48,7 @@ pub fn refusal<V: Value>(reported: &Reported, parse: impl Fn(&str) -> V) -> Opti
 /// asctime, RFC 9110 section 5.6.7); a date in the past is no wait; anything else is ignored.
 pub fn retry_after(text: &str, now: Millis) -> Option<Millis> {
     let text = text.trim_ascii();
-    if let Some(seconds) = json::parse_number(text) {
+    if let Some(seconds) = json::parse_number(text.as_bytes()) {
         return Some(seconds.saturating_mul(1000));
     }
     http_date(text).map(|at| at.saturating_sub(now))
@@ -67,7 +67,7 @@ pub fn http_date(text: &str) -> Option<Millis> {
             if count == 5 || bytes.len() > 4 {
                 return None;
             }
-            numbers[count] = bytes.iter().fold(0, |n, b| n * 10 + u64::from(b - b'0'));
+            numbers[count] = json::parse_number(bytes)?;
             if bytes.len() == 4 || (count == 1 && !month_first) {
                 year_digits = bytes.len();
             }

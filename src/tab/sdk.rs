@@ -105,7 +105,7 @@ impl Sdk {
             out.store(sdk.key(DEVICE), write_device(sdk.device));
         }
         out.push(Effect::Listen(true));
-        sdk.sync(now, host, out);
+        sdk.take_in(now, host, out);
         // Datapoints left by earlier pages are taken over and sent soon.
         sdk.deliver(now, Deliver::LeftBehind, out);
         out.say_with(Message::Initialized, &sdk.url, "");
@@ -203,14 +203,6 @@ impl Sdk {
         }
     }
 
-    /// Takes in what storage and the shared cookie hold now (another tab, or a tab on another
-    /// subdomain of the site, may have moved on).
-    /// Both are read before either is taken in: taking one in may write the other, and a read
-    /// sees the browser as it was before this input's effects.
-    fn sync(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
-        self.take_in(now, host, out);
-    }
-
     /// Activity that may open a session: when this tab's session has expired, a tab on another
     /// subdomain may have ended it and opened its successor, which only the cookie tells (the
     /// tabs of this origin say so through `storage` events).
@@ -225,8 +217,11 @@ impl Sdk {
         self.cookie.as_ref().is_some_and(|c| c.changed(host.cookie(&c.name).as_deref()))
     }
 
-    /// The origin's session record is read with the cookie, always: the cookie's session has no
-    /// predecessors, and a tab that knew only it could take its own chain for a rival's.
+    /// Takes in what storage and the shared cookie hold now (another tab, or a tab on another
+    /// subdomain of the site, may have moved on). The origin's session record is read with the
+    /// cookie, always: the cookie's session has no predecessors, and a tab that knew only it could
+    /// take its own chain for a rival's. Both are read before either is taken in: taking one in
+    /// may write the other, and a read sees the browser as it was before this input's effects.
     fn take_in(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
         let stored = self.load(SESSION, host, out, read_session);
         let user = stored.as_ref().map_or(&self.engine.state().user_id, |s| &s.user_id).clone();
@@ -283,11 +278,15 @@ impl Sdk {
         if step.abort {
             out.push(Effect::Abort);
         }
-        let user_id = self.engine.state().user_id.as_deref();
-        let sender = Sender { api_key: &self.api_key, device_id: &self.device.to_hyphenated(), user_id };
+        // The envelope, made only when something is sent.
+        let body = |events| {
+            let device_id = self.device.to_hyphenated();
+            let sender = Sender { api_key: &self.api_key, device_id: &device_id, user_id: self.engine.state().user_id.as_deref() };
+            Batch { sender: &sender, time: now, events }.to_json()
+        };
         match step.send {
             Some(Send::Fetch { request, events }) => {
-                let body = Batch { sender: &sender, time: now, events: &events }.to_json();
+                let body = body(&events);
                 // The machine puts one named user's datapoints in a signed request.
                 let user = events.iter().find_map(|e| e.user_id.as_deref());
                 let signature =
@@ -297,7 +296,7 @@ impl Sdk {
                 out.push(Effect::Fetch { request, url: self.url.clone(), body, api_key, signature });
             }
             Some(Send::Beacon(events)) => {
-                let body = Batch { sender: &sender, time: now, events: &events }.to_json();
+                let body = body(&events);
                 out.push(Effect::Beacon { url: self.url.clone(), body });
             }
             None => {}
@@ -323,8 +322,8 @@ impl Sdk {
         if let Some(signature) = signature {
             self.sign(user, signature);
         }
-        // It ends the session now: one that a tab on another subdomain has already ended or
-        // succeeded is learned from the cookie first.
+        // The cookie is not read first: judging rivals from it, which carries no predecessors,
+        // took a tab's own chain for a rival's (docs/design.md section 3).
         self.feed(now, Input::ChangeUser(user), host, out);
     }
 
@@ -408,7 +407,7 @@ impl Sdk {
         self.armed = None;
         // An early timer is harmless to either machine: each asks again.
         if self.listening && self.engine_timer.is_some() {
-            self.sync(now, host, out);
+            self.take_in(now, host, out);
             self.feed(now, Input::TimerFired, host, out);
         }
         if self.delivery_timer.is_some() {
@@ -443,7 +442,7 @@ impl Sdk {
     }
 
     pub fn shown(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
-        self.sync(now, host, out);
+        self.take_in(now, host, out);
         self.deliver(now, Deliver::Shown, out);
         self.feed(now, Input::Shown, host, out);
     }
