@@ -1,32 +1,33 @@
-//! The collector: a Braze-compatible data endpoint on SQLite that stores the SDK's session
-//! datapoints once each, answers the App Usage dashboard and serves the demo's files.
+//! The collector: a Braze-compatible data endpoint on SQLite or PostgreSQL that stores the SDK's
+//! session datapoints once each, answers the App Usage dashboard and serves the demo's files.
 
 mod args;
 mod auth;
 mod db;
 mod error;
 mod limit;
+mod metrics;
+mod proxy;
 mod queries;
 mod routes;
 mod server;
 mod validate;
 
 use std::io::{IsTerminal, Write};
-use std::net::Ipv4Addr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
-    let args = match args::parse(std::env::args().skip(1), std::env::var("COLLECTOR_ADMIN_TOKEN").ok()) {
+    let args = match args::parse(std::env::args()) {
         Ok(args::Command::Run(args)) => args,
-        Ok(args::Command::Help) => {
-            print!("{}", args::USAGE);
+        Ok(args::Command::Show(text)) => {
+            print!("{text}");
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprint!("collector: {message}\n{}", args::USAGE);
+            eprintln!("collector: {message} (collector --help lists the options)");
             return ExitCode::from(2);
         }
     };
@@ -61,11 +62,13 @@ fn init_logging() {
 }
 
 async fn serve(args: args::Args) -> Result<(), String> {
+    let metrics = metrics::install()?;
     let db = db::Db::open(&args.db).await.map_err(|e| format!("cannot open the database {}: {e}", db::shown(&args.db)))?;
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let listener = bind(args.listen).await?;
+    let metrics_listener = match args.metrics_listen {
+        Some(address) => Some(bind(address).await?),
+        None => None,
+    };
     if args.admin_token.is_none() {
         tracing::warn!("no admin token (--admin-token, --admin-token-file or COLLECTOR_ADMIN_TOKEN): every read is refused");
     }
@@ -85,14 +88,38 @@ async fn serve(args: args::Args) -> Result<(), String> {
         limiter: Arc::new(limit::Limiter::new(args.rate_limit)),
         body_timeout: args.request_timeout,
         sdk_auth: Arc::new(args.sdk_auth),
+        metrics,
     };
-    let router = routes::router(app, &args.root);
+    let trusted: Arc<[ipnet::IpNet]> = args.trusted_proxies.into();
+    // Both listeners stop on the same signal.
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        stopped().await;
+        let _ = stop.send(());
+    });
+    let on_stop = |mut stopping: tokio::sync::watch::Receiver<()>| async move {
+        let _ = stopping.changed().await;
+    };
+    let metrics_server = metrics_listener.map(|listener| {
+        tracing::info!("metrics on http://{}/metrics", listener.local_addr().map_or_else(|e| e.to_string(), |a| a.to_string()));
+        let router = routes::metrics_router(app.clone());
+        tokio::spawn(server::serve(listener, router, args.request_timeout, Arc::clone(&trusted), on_stop(stopping.clone())))
+    });
+    let router = routes::router(app, &args.root, metrics_server.is_none());
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
     // The one line on stdout: scripts and tests wait for it to learn the port.
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "collector listening on http://127.0.0.1:{port}").and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+    writeln!(stdout, "collector listening on http://{address}").and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
     drop(stdout);
-    server::serve(listener, router, args.request_timeout, stopped()).await;
+    server::serve(listener, router, args.request_timeout, trusted, on_stop(stopping)).await;
+    if let Some(metrics_server) = metrics_server {
+        let _ = metrics_server.await;
+    }
     Ok(())
+}
+
+async fn bind(address: std::net::SocketAddr) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind(address).await.map_err(|e| format!("cannot listen on {address}: {e}"))
 }
 
 /// Ctrl-C or SIGTERM (the demo script's `kill`): in-flight requests finish, then the database

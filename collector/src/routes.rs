@@ -1,23 +1,24 @@
-//! The HTTP surface: the data endpoint, the dashboard's queries, static files, CORS and the
-//! request log.
+//! The HTTP surface: the data endpoint, the dashboard's queries, static files, CORS, health,
+//! readiness and metrics, and the request log.
 
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::limit::Limiter;
-use crate::{auth, queries, validate};
+use crate::proxy::Client;
+use crate::{auth, metrics as names, queries, validate};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::extract::{Extension, MatchedPath, Query, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use metrics_exporter_prometheus::PrometheusHandle;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -40,9 +41,12 @@ pub struct App {
     pub body_timeout: Duration,
     /// The API keys whose requests need SDK authentication's signature.
     pub sdk_auth: Arc<auth::Keys>,
+    pub metrics: PrometheusHandle,
 }
 
-pub fn router(app: App, root: &Path) -> Router {
+/// `metrics_here`: `/metrics` is served on this router, behind the admin token (else on
+/// `--metrics-listen`'s, by `metrics_router`).
+pub fn router(app: App, root: &Path, metrics_here: bool) -> Router {
     // The data endpoint is written to from every site that loads the SDK, with the headers Braze's
     // SDKs add: CORS open. Reads are for the owner only, from the dashboard served here (the same
     // origin): no CORS, and the admin token.
@@ -54,16 +58,23 @@ pub fn router(app: App, root: &Path) -> Router {
         .route("/api/v3/sessions", get(sessions))
         .route("/api/v3/keys", get(keys))
         .route("/api/v3/events", get(events))
-        .route("/api/v3/daily", get(daily))
-        .route_layer(middleware::from_fn_with_state(app.clone(), owner_only));
+        .route("/api/v3/daily", get(daily));
+    let reads = if metrics_here { reads.route("/metrics", get(metrics)) } else { reads };
     writes
-        .merge(reads)
+        .merge(reads.route_layer(middleware::from_fn_with_state(app.clone(), owner_only)))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/", get(|| async { Redirect::temporary("/www/") }))
         // The demo site and the SDK package only: the root is a repository, with .git and databases.
         .nest_service("/www", ServeDir::new(root.join("www")))
         .nest_service("/pkg", ServeDir::new(root.join("pkg")))
         .with_state(app)
         .layer(middleware::from_fn(log))
+}
+
+/// `GET /metrics` alone, for `--metrics-listen`: a network the operator keeps private.
+pub fn metrics_router(app: App) -> Router {
+    Router::new().route("/metrics", get(metrics)).with_state(app).layer(middleware::from_fn(log))
 }
 
 /// Reads need the admin token: the API key is public in every page that loads the SDK.
@@ -81,15 +92,44 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
-/// One line per request, preflights and refusals included.
+/// One line per request, preflights and refusals included, with its client; and the request
+/// metrics, by route pattern (a path a client makes up is not a new series).
 async fn log(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let client = request.extensions().get::<Client>().map(|Client(ip)| ip.to_string()).unwrap_or_default();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
-    let ms = started.elapsed().as_secs_f64() * 1e3;
-    tracing::info!("{method} {path} {} {ms:.1}ms", response.status().as_u16());
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    metrics::counter!(names::REQUESTS, "route" => route.clone(), "status" => status.to_string()).increment(1);
+    metrics::histogram!(names::LATENCY, "route" => route).record(elapsed.as_secs_f64());
+    tracing::info!("{client} {method} {path} {status} {:.1}ms", elapsed.as_secs_f64() * 1e3);
     response
+}
+
+/// `GET /healthz`: the process serves.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /readyz`: the database answers within a second.
+async fn readyz(State(app): State<App>) -> (StatusCode, &'static str) {
+    match tokio::time::timeout(Duration::from_secs(1), app.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready\n"),
+        Ok(Err(_)) => (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable\n"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "the database did not answer within 1 s\n"),
+    }
+}
+
+/// `GET /metrics`, with the database's gauges read at the scrape.
+async fn metrics(State(app): State<App>) -> Response {
+    metrics::gauge!(names::CONNECTIONS).set(app.db.connections_in_use() as f64);
+    if let Ok(backlog) = app.db.backlog().await {
+        metrics::gauge!(names::FOLD_BACKLOG).set(backlog as f64);
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.render()).into_response()
 }
 
 /// `POST /api/v3/data/`. Any content type is read as JSON: `navigator.sendBeacon` sends
@@ -97,11 +137,11 @@ async fn log(request: Request, next: Next) -> Response {
 /// datapoints left out: `{"rejected": [{"index": 1, "reason": "time is not a number"}]}`.
 async fn data(
     State(app): State<App>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Extension(Client(client)): Extension<Client>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    app.limiter.take(client.ip(), Instant::now()).map_err(ApiError::too_many)?;
+    app.limiter.take(client, Instant::now()).map_err(ApiError::too_many)?;
     let body = tokio::time::timeout(app.body_timeout, read_limited(body))
         .await
         .map_err(|_| ApiError::timeout(format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64())))??;
@@ -115,6 +155,10 @@ async fn data(
     let signature = headers.get("x-braze-auth-signature").and_then(|v| v.to_str().ok());
     app.sdk_auth.check(key, &batch.users(), signature).map_err(ApiError::signature)?;
     let rejected = std::mem::take(&mut batch.rejected);
+    for r in &rejected {
+        metrics::counter!(names::REJECTED, "reason" => r.reason.clone()).increment(1);
+    }
+    metrics::counter!(names::DATAPOINTS, "outcome" => "rejected").increment(rejected.len() as u64);
     let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
     app.db.insert(batch, received).await?;
     if rejected.is_empty() {

@@ -1,10 +1,12 @@
 //! Connections: accepted here rather than by `axum::serve`, so that a client that does not finish
 //! sending its request head in time is disconnected (hyper's header read timeout needs its timer,
-//! which `axum::serve` does not set); each request carries its client's address as axum's
-//! `ConnectInfo`, for the rate limit.
+//! which `axum::serve` does not set); each request carries its peer's address as axum's
+//! `ConnectInfo` and its client's as `proxy::Client` (the peer, or who a trusted proxy names),
+//! for the rate limit and the log.
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use crate::proxy::{self, Client};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -12,16 +14,19 @@ use hyper::service::service_fn;
 use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use ipnet::IpNet;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_service::Service;
 
 /// Serves `router` until `stop` resolves, then lets requests in flight finish (for up to
 /// `timeout`). A request head not read within `timeout` closes its connection; so does a
-/// connection idle that long between requests.
-pub async fn serve(listener: TcpListener, router: Router, timeout: Duration, stop: impl Future<Output = ()>) {
+/// connection idle that long between requests. `trusted`: the proxies whose forwarding headers
+/// name the client.
+pub async fn serve(listener: TcpListener, router: Router, timeout: Duration, trusted: Arc<[IpNet]>, stop: impl Future<Output = ()>) {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(timeout);
@@ -39,8 +44,11 @@ pub async fn serve(listener: TcpListener, router: Router, timeout: Duration, sto
                     }
                 };
                 let router = router.clone();
+                let trusted = Arc::clone(&trusted);
                 let service = service_fn(move |mut request: Request<Incoming>| {
+                    let client = proxy::client(peer.ip(), request.headers(), &trusted);
                     request.extensions_mut().insert(ConnectInfo(peer));
+                    request.extensions_mut().insert(Client(client));
                     router.clone().call(request.map(Body::new))
                 });
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));

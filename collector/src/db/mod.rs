@@ -93,6 +93,30 @@ impl Db {
         }
     }
 
+    /// A trivial statement: whether the database answers (`GET /readyz`).
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        match self {
+            Db::Sqlite(db) => db.ping().await,
+            Db::Postgres(db) => db.ping().await,
+        }
+    }
+
+    /// The changes recorded and not yet folded into the tallies.
+    pub async fn backlog(&self) -> Result<i64, ApiError> {
+        match self {
+            Db::Sqlite(db) => db.backlog().await,
+            Db::Postgres(db) => db.backlog().await,
+        }
+    }
+
+    /// Connections checked out: PostgreSQL's pool's; SQLite's one while it works.
+    pub fn connections_in_use(&self) -> usize {
+        match self {
+            Db::Sqlite(db) => db.connections_in_use(),
+            Db::Postgres(db) => db.connections_in_use(),
+        }
+    }
+
     /// The API keys that have data, for the dashboard's picker.
     pub async fn keys(&self) -> Result<Vec<String>, ApiError> {
         match self {

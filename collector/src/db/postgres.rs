@@ -182,6 +182,20 @@ impl Postgres {
         Ok(rows.iter().map(|row| Other::new(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get::<_, &str>(5))).collect())
     }
 
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        self.client().await?.simple_query("SELECT 1").await.map(drop).map_err(ApiError::internal)
+    }
+
+    pub async fn backlog(&self) -> Result<i64, ApiError> {
+        let row = self.client().await?.query_one("SELECT COUNT(*) FROM tally_changes", &[]).await.map_err(ApiError::internal)?;
+        Ok(row.get(0))
+    }
+
+    pub fn connections_in_use(&self) -> usize {
+        let status = self.0.status();
+        status.size.saturating_sub(status.available)
+    }
+
     pub async fn keys(&self) -> Result<Vec<String>, ApiError> {
         let client = self.folded().await?;
         let rows = client.query(sql::KEYS, &[]).await.map_err(ApiError::internal)?;

@@ -226,6 +226,18 @@ impl Sqlite {
         .await
     }
 
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        self.run(|conn| conn.query_row("SELECT 1", [], |_| Ok(()))).await
+    }
+
+    pub async fn backlog(&self) -> Result<i64, ApiError> {
+        self.run(|conn| conn.query_row("SELECT COUNT(*) FROM tally_changes", [], |row| row.get(0))).await
+    }
+
+    pub fn connections_in_use(&self) -> usize {
+        usize::from(self.0.try_lock().is_err())
+    }
+
     pub async fn keys(&self) -> Result<Vec<String>, ApiError> {
         self.run(|conn| {
             fold(conn)?;

@@ -102,8 +102,12 @@ impl Server {
             Some(token) => command.env("COLLECTOR_ADMIN_TOKEN", token),
             None => command.env_remove("COLLECTOR_ADMIN_TOKEN"),
         };
+        // Any free port on 127.0.0.1, unless the test says where to listen.
+        if !args.contains(&"--listen") {
+            command.args(["--port", "0"]);
+        }
         let mut child = command
-            .args(["--port", "0", "--db"])
+            .arg("--db")
             .arg(dir.database())
             .arg("--root")
             .arg(dir.root())
@@ -119,7 +123,7 @@ impl Server {
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         let addr = match line.trim_end().strip_prefix("collector listening on http://") {
-            Some(addr) if addr.starts_with("127.0.0.1:") => addr.to_owned(),
+            Some(addr) => addr.to_owned(),
             _ => panic!("unexpected ready line {line:?}; log:\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
         };
         Server { child, stdout, addr, log }
