@@ -71,24 +71,39 @@ ensure_postgres() {
   PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
 }
 
-# A throwaway PostgreSQL server on a free port in a temporary directory, run as the `postgres`
-# user when this is root (PostgreSQL refuses to run as root). Sets PG_URL (the server, without a
-# database name) and PG_DIR; stop it with stop_postgres.
+# Runs a command as the owner of the throwaway PostgreSQL server: `postgres` when this is root
+# (PostgreSQL refuses to run as root), else this user.
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A throwaway PostgreSQL server on a free port in a temporary directory. Sets PG_URL (the server,
+# without a database name) and PG_DIR; stop it with stop_postgres. postgres_down and postgres_up
+# stop and start it again on the same port and data (given PG_DIR), as a database outage does.
 start_postgres() {
   ensure_postgres
   PG_DIR=$(mktemp -d)
   local port; port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-  local as=(); [ "$(id -u)" -eq 0 ] && { chown postgres "$PG_DIR"; as=(runuser -u postgres --); }
-  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
-  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
-    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" >/dev/null
+  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
+  echo "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" > "$PG_DIR/options"
+  postgres_up
   PG_URL="postgres://postgres@127.0.0.1:$port"
-  PG_AS=("${as[@]}")
+}
+
+postgres_up() {
+  ensure_postgres
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start -o "$(cat "$PG_DIR/options")" >/dev/null
+}
+
+postgres_down() {
+  ensure_postgres
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
 }
 
 stop_postgres() {
   [ -n "${PG_DIR:-}" ] || return 0
-  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  postgres_down 2>&1 || true
   rm -rf "$PG_DIR"
   PG_DIR=""
 }

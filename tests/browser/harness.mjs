@@ -125,9 +125,9 @@ export async function eventually(check, { timeout = 5000 } = {}) {
   }
 }
 
-// The real collector (cargo build --release -p collector) on a free port with a fresh database,
-// and the admin token its reads need (`token`; the dashboard takes it as `#token=`). `args`: more
-// of its flags.
+// The real collector (cargo build --release -p collector) on a free port with a fresh database
+// (a SQLite file, unless `args` has a --db), and the admin token its reads need (`token`; the
+// dashboard takes it as `#token=`). `args`: more of its flags.
 export async function startCollector(args = []) {
   const { spawn } = await import('node:child_process');
   const { mkdtempSync, existsSync } = await import('node:fs');
@@ -136,7 +136,7 @@ export async function startCollector(args = []) {
   if (!existsSync(binary)) throw new Error('build the collector first: cargo build --release -p collector');
   const db = join(mkdtempSync(join(tmpdir(), 'collector-')), 'test.db');
   const token = `test-token-${Math.random().toString(36).slice(2)}${Date.now()}`;
-  const child = spawn(binary, ['--port', '0', '--db', db, '--root', ROOT, ...args], {
+  const child = spawn(binary, ['--port', '0', ...(args.includes('--db') ? [] : ['--db', db]), '--root', ROOT, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLLECTOR_ADMIN_TOKEN: token },
   });
   const url = await new Promise((resolve, reject) => {
@@ -150,4 +150,22 @@ export async function startCollector(args = []) {
   });
   child.stderr.resume();
   return { url, token, close: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
+}
+
+// A throwaway PostgreSQL server (scripts/lib/setup.sh's start_postgres): `url` without a database
+// name; `database(name)` creates one and gives its URL; `down()` and `up()` stop it and start it
+// again on the same port and data, as an outage does; `close()` removes it.
+export async function startPostgres() {
+  const { execFileSync } = await import('node:child_process');
+  const sh = (script, dir) => execFileSync('bash', ['-c', `source "${ROOT}/scripts/lib/setup.sh" && ${script}`], {
+    env: { ...process.env, PG_DIR: dir ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [url, dir] = sh('start_postgres >/dev/null && echo "$PG_URL $PG_DIR"').trim().split(' ');
+  return {
+    url,
+    database: (name) => { sh(`psql "${url}/postgres" -qc "CREATE DATABASE ${name}"`, dir); return `${url}/${name}`; },
+    down: () => sh('postgres_down', dir),
+    up: () => sh('postgres_up', dir),
+    close: () => sh('stop_postgres', dir),
+  };
 }
