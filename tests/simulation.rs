@@ -92,6 +92,8 @@ struct SimTab {
     cookie_written: Option<(Millis, String)>,
     /// Its subscriber to SDK-authentication failures.
     auth_subscriber: Option<u32>,
+    /// A crawler's visit: nothing of it may be stored, sent or logged.
+    crawler: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -145,7 +147,12 @@ struct Config {
     opt_out: bool,
     /// SDK authentication, with signatures refused now and then.
     auth: bool,
+    /// Some pages are a crawler's (Googlebot's user agent).
+    crawlers: bool,
 }
+
+const CRAWLER: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+const VISITOR: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 const ORIGINS: [&str; 2] = ["https://www.example.test", "https://shop.example.test"];
 
@@ -258,6 +265,7 @@ impl World {
             no_cookies: !subdomains && rng.chance(40),
             opt_out: rng.chance(15),
             auth: !pressure && rng.chance(15),
+            crawlers: rng.chance(10),
         };
         World {
             rng,
@@ -340,7 +348,9 @@ impl World {
         let origin = self.tabs[tab].origin;
         let leaving = matches!(event, Event::Hidden | Event::Left);
         let effects = {
-            let view = MapHost { storage: &self.storage[origin], cookies: &self.cookies, origin: ORIGINS[origin], seed: Cell::new(random) };
+            let user_agent = if self.tabs[tab].crawler { CRAWLER } else { VISITOR };
+            let (storage, cookies, origin) = (&self.storage[origin], &self.cookies, ORIGINS[origin]);
+            let view = MapHost { storage, cookies, origin, user_agent, seed: Cell::new(random) };
             self.tabs[tab].core.handle(now, event, &view)
         };
         if let Some(handle) = flush {
@@ -386,6 +396,14 @@ impl World {
 
     /// `leaving`: the page is being hidden or left, when the cookie's held-back write goes.
     fn carry_out(&mut self, tab: usize, now: Millis, effect: Effect, removals: &mut usize, leaving: bool) {
+        // A crawler's page is told one thing: that it is one (when logging is on).
+        let told = matches!(effect, Effect::Call { .. } | Effect::Forget(_) | Effect::Log { message: Message::Crawler, .. });
+        if self.tabs[tab].crawler && !told {
+            self.errors.push(format!("tab {tab}, a crawler's, was told to {effect:?}"));
+        }
+        if self.cfg.no_cookies && matches!(effect, Effect::Cookie { .. }) {
+            self.errors.push(format!("tab {tab} wrote a cookie with noCookies: {effect:?}"));
+        }
         match effect {
             Effect::Store { key: name, value } => {
                 let own = name.strip_prefix(PREFIX).is_some_and(|n| n.starts_with(OUTBOXES));
@@ -656,6 +674,13 @@ impl World {
         ]);
         let started = self.call(tab, Method::Initialize, Arg::Text("KEY".into()), options) == Reply::Bool(true);
         self.tabs[tab].disabled = !started;
+        if self.tabs[tab].crawler {
+            if started {
+                self.errors.push(format!("tab {tab}, a crawler's, was initialized"));
+            }
+            self.note(format!("tab {tab} is a crawler's: initialize() is false"));
+            return;
+        }
         if !started {
             self.note(format!("tab {tab} is opted out: initialize() is false"));
             return;
@@ -673,10 +698,11 @@ impl World {
 
     fn open_tab(&mut self) {
         let origin = if self.cfg.subdomains { self.rng.below(2) as usize } else { 0 };
-        self.open_tab_on(origin);
+        let crawler = self.cfg.crawlers && self.rng.chance(30);
+        self.open_tab_on(origin, crawler);
     }
 
-    fn open_tab_on(&mut self, origin: usize) {
+    fn open_tab_on(&mut self, origin: usize, crawler: bool) {
         let skew = if self.cfg.skew { self.rng.below(MAX_SKEW + 1) as i64 - MAX_SKEW as i64 / 2 } else { 0 };
         self.tabs.push(SimTab {
             page: Page::Visible,
@@ -690,9 +716,10 @@ impl World {
             disabled: false,
             cookie_written: None,
             auth_subscriber: None,
+            crawler,
         });
         let tab = self.tabs.len() - 1;
-        self.note(format!("tab {tab} opens on {} (skew {skew} ms)", ORIGINS[origin]));
+        self.note(format!("tab {tab} opens on {} (skew {skew} ms{})", ORIGINS[origin], if crawler { ", a crawler" } else { "" }));
         self.start(tab);
     }
 
@@ -947,7 +974,7 @@ impl World {
             self.tabs[tab].page = Page::Gone;
         }
         for origin in 0..if self.cfg.subdomains { 2 } else { 1 } {
-            self.open_tab_on(origin);
+            self.open_tab_on(origin, false);
             let tab = self.tabs.len() - 1;
             if self.tabs[tab].disabled {
                 self.opt_in(tab);

@@ -88,11 +88,13 @@ fn retry_after_in_seconds_or_as_an_http_date_in_any_of_its_three_forms() {
 struct Browser {
     storage: BTreeMap<String, String>,
     cookies: BTreeMap<String, String>,
+    user_agent: String,
 }
 
 impl Browser {
     fn host(&self) -> MapHost<'_> {
-        MapHost { storage: &self.storage, cookies: &self.cookies, origin: "https://www.example.test", seed: Cell::new(1) }
+        let (storage, cookies, user_agent) = (&self.storage, &self.cookies, self.user_agent.as_str());
+        MapHost { storage, cookies, origin: "https://www.example.test", user_agent, seed: Cell::new(1) }
     }
 
     /// Carries out the effects as browser.js does, for storage and cookies.
@@ -110,9 +112,17 @@ impl Browser {
 }
 
 fn call(tab: &mut Tab, browser: &mut Browser, now: u64, method: Method, a: Arg) -> (Reply, Vec<Effect>) {
-    let effects = tab.handle(now, Event::Call(method, a, Arg::Absent), &browser.host());
+    call_with(tab, browser, now, method, a, Arg::Absent)
+}
+
+fn call_with(tab: &mut Tab, browser: &mut Browser, now: u64, method: Method, a: Arg, b: Arg) -> (Reply, Vec<Effect>) {
+    let effects = tab.handle(now, Event::Call(method, a, b), &browser.host());
     browser.apply(&effects.list);
     (effects.reply, effects.list)
+}
+
+fn options(fields: &[(&str, Arg)]) -> Arg {
+    Arg::Object(fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
 }
 
 fn logged(effects: &[Effect]) -> Vec<Message> {
@@ -183,4 +193,120 @@ fn disable_keeps_the_opt_out_in_braze_cookie_and_the_next_page_stays_out_until_e
     call(&mut next, &mut browser, T + 2, Method::EnableSdk, Arg::Absent);
     assert!(!browser.cookies.contains_key("ab.optOut"));
     assert_eq!(call(&mut next, &mut browser, T + 2, Method::Initialize, Arg::Text("KEY".into())).0, Reply::Bool(true));
+}
+
+const GOOGLEBOT: &str = "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) \
+                         Chrome/131.0.6778.69 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+
+#[test]
+fn a_crawler_is_not_tracked_and_every_later_call_is_quiet_unless_crawlers_are_allowed() {
+    for agent in [GOOGLEBOT, "Mozilla/5.0 (compatible; BINGBOT/2.0; +http://www.bing.com/bingbot.htm)", "facebookexternalhit/1.1"] {
+        let (mut tab, mut browser) = (Tab::new(), Browser { user_agent: agent.into(), ..Browser::default() });
+        let (reply, effects) =
+            call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), options(&[("enableLogging", Arg::Bool(true))]));
+        assert_eq!((reply, logged(&effects)), (Reply::Bool(false), vec![Message::Crawler]), "{agent}");
+        let mut quiet = vec![];
+        for method in [Method::OpenSession, Method::ChangeUser, Method::GetSessionId, Method::Initialize, Method::WipeData, Method::Logout] {
+            quiet.extend(call(&mut tab, &mut browser, T + 1, method, Arg::Text("bob".into())).1);
+        }
+        assert_eq!(quiet, vec![], "{agent}: nothing stored, sent or said");
+        assert_eq!(call(&mut tab, &mut browser, T + 1, Method::IsInitialized, Arg::Absent).0, Reply::Bool(false));
+        let (_, effects) = call(&mut tab, &mut browser, T + 1, Method::RequestImmediateDataFlush, Arg::Function(4));
+        assert_eq!(effects, vec![Effect::Call { function: 4, json: "true".into(), once: true }], "nothing waits");
+        assert!(browser.storage.is_empty() && browser.cookies.is_empty(), "{agent}");
+
+        let (mut tab, mut browser) = (Tab::new(), Browser { user_agent: agent.into(), ..Browser::default() });
+        let allowed = options(&[("allowCrawlerActivity", Arg::Bool(true))]);
+        assert_eq!(call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), allowed).0, Reply::Bool(true));
+    }
+    let (mut tab, mut browser) = (Tab::new(), Browser { user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0".into(), ..Browser::default() });
+    assert_eq!(call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into())).0, Reply::Bool(true));
+}
+
+#[test]
+fn with_no_cookies_not_even_the_opt_out_is_a_cookie() {
+    let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    let no_cookies = || options(&[("noCookies", Arg::Bool(true))]);
+    call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), no_cookies());
+    call(&mut tab, &mut browser, T, Method::OpenSession, Arg::Absent);
+    call(&mut tab, &mut browser, T, Method::DisableSdk, Arg::Absent);
+    assert!(browser.cookies.is_empty(), "{:?}", browser.cookies);
+    assert!(browser.storage.contains_key("ab.optOut"));
+    // The next page is out, and back in with enableSDK(), still without a cookie.
+    let mut next = Tab::new();
+    assert_eq!(call_with(&mut next, &mut browser, T + 1, Method::Initialize, Arg::Text("KEY".into()), no_cookies()).0, Reply::Bool(false));
+    call(&mut next, &mut browser, T + 2, Method::EnableSdk, Arg::Absent);
+    assert!(!browser.storage.contains_key("ab.optOut"));
+    assert_eq!(call_with(&mut next, &mut browser, T + 2, Method::Initialize, Arg::Text("KEY".into()), no_cookies()).0, Reply::Bool(true));
+    call(&mut next, &mut browser, T + 2, Method::Logout, Arg::Absent);
+    assert!(browser.cookies.is_empty(), "{:?}", browser.cookies);
+}
+
+#[test]
+fn is_initialized_follows_initialize_disable_and_destroy() {
+    let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    let initialized = |tab: &mut Tab, browser: &mut Browser| call(tab, browser, T, Method::IsInitialized, Arg::Absent).0;
+    assert_eq!(initialized(&mut tab, &mut browser), Reply::Bool(false));
+    call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()));
+    assert_eq!(initialized(&mut tab, &mut browser), Reply::Bool(true));
+    call(&mut tab, &mut browser, T, Method::Destroy, Arg::Absent);
+    assert_eq!(initialized(&mut tab, &mut browser), Reply::Bool(false));
+    call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()));
+    call(&mut tab, &mut browser, T, Method::DisableSdk, Arg::Absent);
+    assert_eq!(initialized(&mut tab, &mut browser), Reply::Bool(false));
+}
+
+#[test]
+fn logout_wipes_disables_and_then_calls_success_and_lets_error_go() {
+    let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    // Before initialize: nothing happens, and neither function is called.
+    let (_, effects) = call_with(&mut tab, &mut browser, T, Method::Logout, Arg::Function(1), Arg::Function(2));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Call { .. })), "{effects:?}");
+    assert!(browser.cookies.is_empty());
+    call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()));
+    call(&mut tab, &mut browser, T, Method::OpenSession, Arg::Absent);
+    // Another subdomain's tab wrote the shared cookie since: what a flush would take back.
+    let cookie = browser.cookies.keys().next().unwrap().clone();
+    browser.cookies.insert(cookie.clone(), browser.cookies[&cookie].replace(&T.to_string(), &(T + 3).to_string()));
+    let (_, effects) = call_with(&mut tab, &mut browser, T + 5, Method::Logout, Arg::Function(3), Arg::Function(4));
+    let calls: Vec<_> = effects.iter().filter(|e| matches!(e, Effect::Call { .. } | Effect::Forget(_))).collect();
+    assert_eq!(calls, [&Effect::Forget(4), &Effect::Call { function: 3, json: "null".into(), once: true }]);
+    assert!(effects.contains(&Effect::Listen(false)));
+    assert!(!browser.storage.keys().any(|k| k.starts_with("appboy.KEY.")), "wiped: {:?}", browser.storage);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Fetch { .. } | Effect::Beacon { .. })), "the wiped session is not sent");
+    assert!(browser.cookies.contains_key("ab.optOut"), "disabled");
+    assert_eq!(call(&mut tab, &mut browser, T + 6, Method::IsDisabled, Arg::Absent).0, Reply::Bool(true));
+}
+
+#[test]
+fn a_device_id_given_is_kept_and_a_bad_one_is_refused_with_a_log() {
+    let given = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), options(&[("deviceId", Arg::Text(given.into()))]));
+    assert_eq!(call(&mut tab, &mut browser, T, Method::GetDeviceId, Arg::Absent).0, Reply::Text(given.into()));
+    assert!(browser.storage["appboy.KEY.device"].contains(given));
+    for bad in [Arg::Text("not-a-uuid".into()), Arg::Number(7.0)] {
+        let (mut tab, mut browser) = (Tab::new(), Browser::default());
+        let fields = options(&[("deviceId", bad.clone()), ("enableLogging", Arg::Bool(true))]);
+        let (reply, effects) = call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), fields);
+        assert_eq!(reply, Reply::Bool(true), "{bad:?}");
+        assert!(logged(&effects).contains(&Message::BadDeviceId), "{bad:?}");
+        let Reply::Text(device) = call(&mut tab, &mut browser, T, Method::GetDeviceId, Arg::Absent).0 else { panic!("a device id") };
+        assert!(Uuid::parse(&device).is_some() && device != given);
+    }
+}
+
+#[test]
+fn the_cookie_lasts_cookie_expiry_in_days() {
+    let days = |value: Option<Arg>| {
+        let (mut tab, mut browser) = (Tab::new(), Browser::default());
+        let fields = options(&value.map(|v| vec![("cookieExpiryInDays", v)]).unwrap_or_default());
+        call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), fields);
+        let (_, effects) = call(&mut tab, &mut browser, T, Method::OpenSession, Arg::Absent);
+        effects.iter().find_map(|e| if let Effect::Cookie { days, value: Some(_), .. } = e { Some(*days) } else { None }).unwrap()
+    };
+    assert_eq!(days(None), 400);
+    assert_eq!(days(Some(Arg::Number(30.0))), 30);
+    assert_eq!(days(Some(Arg::Number(-1.0))), 400);
+    assert_eq!(days(Some(Arg::Text("30".into()))), 400);
 }

@@ -14,10 +14,23 @@ export interface InitializationOptions {
    */
   enableSdkAuthentication?: boolean;
   /**
-   * Keep everything in localStorage, per origin. By default the device id and the session are also
-   * kept in one small first-party cookie on the site's domain, so that its subdomains share them.
+   * Keep everything in localStorage, per origin, and write no cookie at all (`disableSDK`'s
+   * opt-out included). By default the device id and the session are also kept in one small
+   * first-party cookie on the site's domain, so that its subdomains share them.
    */
   noCookies?: boolean;
+  /**
+   * Track visitors whose user agent is a known crawler's (Googlebot, Bingbot, link previews...).
+   * Default false: `initialize` returns `false` for them, and nothing is stored or sent.
+   */
+  allowCrawlerActivity?: boolean;
+  /** Days the shared cookie lasts, renewed as it is written. Default 400 (the most browsers keep). */
+  cookieExpiryInDays?: number;
+  /**
+   * The device id to use instead of the stored or a new one: a UUID. Anything else is ignored
+   * with a logged error.
+   */
+  deviceId?: string;
 }
 
 /** What `subscribeToSdkAuthenticationFailures` callbacks receive: the endpoint's refusal. */
@@ -44,14 +57,17 @@ export interface SessionUpdate {
  * The SDK. Every method may be called from the first line after the import, anywhere: no call
  * ever throws. Calls made before the SDK is ready (it starts synchronously at import wherever the
  * engine allows, else within milliseconds) are kept in order and carried out as of when they were
- * made; until then every method returns `undefined`. On a server (Node, Deno, Bun) nothing is
- * stored or sent: `initialize` returns `false` and getters `undefined`.
+ * made; until then every method returns `undefined`. A page the browser prerenders keeps its
+ * calls the same way until it is activated (shown to the visitor), and carries them out as of then.
+ * On a server (Node, Deno, Bun) nothing is stored or sent: `initialize` returns `false` and getters
+ * `undefined`.
  */
 export interface Appboy {
   /**
    * Initializes the SDK with the app's API key and options (or the session timeout in seconds).
    * Returns whether the SDK is initialized (`undefined` before the SDK is ready); a second call
-   * keeps the first configuration.
+   * keeps the first configuration. A known crawler's visit returns `false` (see
+   * `allowCrawlerActivity`).
    */
   initialize(apiKey: string, options?: InitializationOptions | number): boolean | undefined;
   /** Starts a session, or continues the open one: call it on every page load. */
@@ -115,6 +131,14 @@ export interface Appboy {
    * for `removeSubscription`.
    */
   subscribeToSdkAuthenticationFailures(callback: (error: SdkAuthenticationError) => void): string | undefined;
+  /** Whether the SDK is initialized and running (not stopped by `disableSDK` or `destroy`). */
+  isInitialized(): boolean | undefined;
+  /**
+   * Wipes everything the SDK stored (as `wipeData`, without a new device id) and disables it (as
+   * `disableSDK`), then calls `success`. `error` is never called here (Braze calls it when a push
+   * token cannot be removed; this SDK keeps none). Does nothing before `initialize`.
+   */
+  logout(success?: () => void, error?: () => void): void;
 }
 
 export const appboy: Appboy;

@@ -2,13 +2,16 @@
 // Each method forwards to the wasm SDK once that is instantiated: synchronously at import, from
 // the bytes embedded in this module, wherever the engine allows it, else asynchronously. Calls
 // made before that are kept in order, each with the time it was made, and replayed at that time.
+// A page the browser prerenders has no visitor yet, and may never have one: its calls are kept
+// the same way until it is activated, then carried out as of then (nothing is stored or sent for
+// a page nobody opened).
 // Outside a browser page or worker (server-side rendering) the SDK is never started: every call
 // does nothing. Nothing here throws into the page.
 import { handle, __wbg_get_imports as wasmImports, __wbg_finalize_init as adopt } from '@appboy/glue';
 import { wasmBytes } from './wasm-bytes.js';
 import { METHODS, reportTo } from '../web/browser.js';
 
-const INITIALIZE = 0, FLUSH = 3, IS_DISABLED = 15;
+const INITIALIZE = 0, FLUSH = 3, IS_DISABLED = 15, IS_INITIALIZED = 18;
 const LOADING = 0, READY = 1, OFF = 2;
 let state = LOADING;
 let queue = [];
@@ -26,11 +29,11 @@ const replay = (calls) => {
   for (const [i, args, time] of calls) run(i, args, time);
 };
 
-// Where the SDK does not run: `initialize` and `isDisabled` say false, and a flush callback hears
-// at once that nothing waits.
+// Where the SDK does not run: `initialize`, `isDisabled` and `isInitialized` say false, and a flush
+// callback hears at once that nothing waits.
 const off = (i, args) => {
   if (i === FLUSH && typeof args[0] === 'function') queueMicrotask(() => { try { args[0](true); } catch {} });
-  return i === INITIALIZE || i === IS_DISABLED ? false : undefined;
+  return i === INITIALIZE || i === IS_DISABLED || i === IS_INITIALIZED ? false : undefined;
 };
 
 // Before the SDK is ready every call returns undefined. Code written for Braze 4 and later calls
@@ -48,7 +51,17 @@ export function enqueue(calls) {
   else if (state === READY) replay(known);
 }
 
+const prerendering = () => { try { return document.prerendering === true; } catch { return false; } };
+
 function settleWith(ok) {
+  if (ok && prerendering()) {
+    document.addEventListener('prerenderingchange', () => {
+      const now = Date.now();
+      queue = queue.map(([i, args]) => [i, args, now]);
+      settleWith(true);
+    }, { once: true });
+    return;
+  }
   state = ok ? READY : OFF;
   if (ok) reportTo(handle);
   const calls = queue;

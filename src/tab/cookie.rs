@@ -8,13 +8,13 @@ use crate::engine::{Millis, State, Uuid};
 use crate::stored::{cookie_name, read_cookie, write_cookie};
 use alloc::string::String;
 
-/// Days the cookie lasts, renewed with each write: Chromium's longest.
-pub const DAYS: u32 = 400;
 /// Activity alone rewrites the cookie this often at most.
 pub const THROTTLE: Millis = 1_000;
 
 pub struct SharedCookie {
     pub name: String,
+    /// Days it lasts, renewed with each write (`cookieExpiryInDays`).
+    days: u32,
     /// What it held when last read or written, and when this tab wrote it.
     known: Option<String>,
     /// The device, the session and whether it ended, in what it held: what makes a write more
@@ -32,8 +32,8 @@ fn key(device: &Uuid, state: &State) -> Key {
 }
 
 impl SharedCookie {
-    pub fn new(api_key: &str) -> SharedCookie {
-        SharedCookie { name: cookie_name(api_key), known: None, known_key: None, written_at: 0, held_back: false }
+    pub fn new(api_key: &str, days: u32) -> SharedCookie {
+        SharedCookie { name: cookie_name(api_key), days, known: None, known_key: None, written_at: 0, held_back: false }
     }
 
     /// What the cookie holds (`text`, as the browser gave it), if it is one this SDK wrote;
@@ -77,7 +77,7 @@ impl SharedCookie {
         self.known = Some(value.clone());
         self.known_key = Some(key(device, state));
         self.written_at = now;
-        Effect::Cookie { name: self.name.clone(), value: Some(value), days: DAYS }
+        Effect::Cookie { name: self.name.clone(), value: Some(value), days: self.days }
     }
 
     /// Removes it (`wipeData()`), forgetting what it held.

@@ -23,6 +23,8 @@ pub trait Host {
     fn cookies(&self) -> bool;
     /// The page's origin (`https://www.example.com`).
     fn origin(&self) -> String;
+    /// `navigator.userAgent`.
+    fn user_agent(&self) -> String;
     /// Sixteen random bytes.
     fn random(&self) -> [u8; 16];
 }

@@ -5,6 +5,7 @@
 
 mod answer;
 mod cookie;
+mod crawler;
 mod effects;
 mod host;
 mod options;
@@ -79,6 +80,10 @@ pub struct Tab {
     logger: Option<u32>,
     /// `disableSDK()` holds: read from its cookie once a page.
     opted_out: Option<bool>,
+    /// `initialize` found a crawler: every call is quiet for the page's life.
+    crawler: bool,
+    /// `initialize` said `noCookies`: the opt-out is kept in localStorage too.
+    no_cookies: bool,
     subscriptions_made: u32,
 }
 
@@ -139,18 +144,23 @@ impl Tab {
         Effects { reply, list }
     }
 
-    /// Whether `disableSDK()` holds: Braze's cookie where cookies work, else a localStorage key.
+    /// Whether `disableSDK()` holds: Braze's cookie, or the localStorage key that stands for it
+    /// where cookies are refused or not wanted (`noCookies`).
     fn opted_out(&mut self, host: &impl Host) -> bool {
-        *self.opted_out.get_or_insert_with(|| if host.cookies() { host.cookie(OPT_OUT).is_some() } else { host.get(OPT_OUT).is_some() })
+        *self.opted_out.get_or_insert_with(|| host.cookie(OPT_OUT).is_some() || host.get(OPT_OUT).is_some())
     }
 
     fn set_opted_out(&mut self, on: bool, host: &impl Host, out: &mut Out) {
         self.opted_out = Some(on);
-        if host.cookies() {
+        let cookie = host.cookies() && !self.no_cookies;
+        // Lifting it removes it wherever it is; a cookie is only written where cookies are wanted,
+        // and removed only where there is one.
+        if cookie && on || host.cookie(OPT_OUT).is_some() && !on {
             out.push(Effect::Cookie { name: OPT_OUT.into(), value: on.then(|| OPT_OUT_VALUE.into()), days: OPT_OUT_DAYS });
-        } else if on {
+        }
+        if !cookie && on {
             out.store(OPT_OUT.into(), "1".into());
-        } else {
+        } else if !on {
             out.remove(OPT_OUT.into());
         }
     }
@@ -158,8 +168,24 @@ impl Tab {
     /// Method `method` of `appboy` with its arguments `a` and `b`.
     fn call(&mut self, now: Millis, method: Method, a: &Arg, b: &Arg, host: &impl Host, out: &mut Out) -> Reply {
         use Method::*;
+        // A crawler (docs/design.md section 2), known before anything else, as Braze's SDK knows it:
+        // nothing is recorded, stored or said; a flush hears that nothing waits.
+        let allowed = |b: &Arg| matches!(b.field("allowCrawlerActivity"), Arg::Bool(true));
+        if method == Initialize && self.sdk.is_none() && !self.crawler && !allowed(b) && crawler::is_crawler(&host.user_agent()) {
+            out.logging |= matches!(b.field("enableLogging"), Arg::Bool(true));
+            out.say_with(Message::Crawler, &host.user_agent(), "");
+            self.crawler = true;
+            return Reply::Bool(false);
+        }
+        if self.crawler && !matches!(method, ToggleLogging | SetLogger) {
+            if let (RequestImmediateDataFlush, Some(f)) = (method, a.function()) {
+                out.kept = true;
+                out.call(f, "true", true);
+            }
+            return if matches!(method, Initialize | IsInitialized | IsDisabled) { Reply::Bool(method == IsDisabled && self.opted_out(host)) } else { Reply::Nothing };
+        }
         // Opted out (docs/design.md section 2): every call but these is ignored.
-        let always = matches!(method, DisableSdk | EnableSdk | IsDisabled | ToggleLogging | SetLogger);
+        let always = matches!(method, DisableSdk | EnableSdk | IsDisabled | ToggleLogging | SetLogger | IsInitialized);
         if !always && self.opted_out(host) {
             out.say(Message::Disabled);
             return match method {
@@ -180,6 +206,8 @@ impl Tab {
         }
         match method {
             IsDisabled | ToggleLogging | SetLogger => return self.page_call(method, a, host, out),
+            // Running and recording: initialized, not stopped by `disableSDK()` or `destroy()`.
+            IsInitialized => return Reply::Bool(!self.opted_out(host) && self.sdk.as_ref().is_some_and(|s| s.listening)),
             DisableSdk => {
                 // What was recorded before goes now; the SDK then records nothing, on this page and
                 // the site's later ones.
@@ -241,7 +269,22 @@ impl Tab {
                     None => out.say_with(Message::NoSubscription, id, ""),
                 }
             }
-            WipeData => sdk.wipe(now, host, out),
+            WipeData => sdk.wipe(now, true, host, out),
+            Logout => {
+                // Braze's `logout()`: its data wiped, then disabled (`disableSDK()`, with nothing
+                // left to flush: a flush would take the wiped session back from the cookie), then
+                // the success callback; the error callback is for a push token this SDK never has.
+                sdk.wipe(now, false, host, out);
+                sdk.deafen(out);
+                self.set_opted_out(true, host, out);
+                out.kept = true;
+                if let Some(f) = a.function() {
+                    out.call(f, "null", true);
+                }
+                if let Some(f) = b.function() {
+                    out.push(Effect::Forget(f));
+                }
+            }
             Destroy => {
                 if let Some(sdk) = self.sdk.take() {
                     sdk.stop(out);
@@ -252,7 +295,7 @@ impl Tab {
                     sdk.signature(now, signature, out);
                 }
             }
-            IsDisabled | ToggleLogging | SetLogger | DisableSdk | EnableSdk => {}
+            IsDisabled | ToggleLogging | SetLogger | DisableSdk | EnableSdk | IsInitialized => {}
         }
         Reply::Nothing
     }
@@ -267,6 +310,7 @@ impl Tab {
                     return Reply::Bool(false);
                 };
                 let options = Options::read(b, out);
+                self.no_cookies = options.no_cookies;
                 self.sdk = Some(Sdk::new(now, key.into(), options, host, out));
                 Reply::Bool(true)
             }

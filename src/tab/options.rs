@@ -4,13 +4,24 @@
 use super::effects::Out;
 use super::host::Arg;
 use super::protocol::Message;
-use crate::engine::{session_timeout, Millis, TimeoutChoice};
+use crate::engine::{session_timeout, Millis, TimeoutChoice, Uuid};
 use alloc::string::String;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
 /// The options this SDK reads.
-const KNOWN: [&str; 6] =
-    ["sessionTimeoutInSeconds", "baseUrl", "enableLogging", "flushIntervalInSeconds", "enableSdkAuthentication", "noCookies"];
+const KNOWN: [&str; 9] = [
+    "sessionTimeoutInSeconds",
+    "baseUrl",
+    "enableLogging",
+    "flushIntervalInSeconds",
+    "enableSdkAuthentication",
+    "noCookies",
+    "allowCrawlerActivity",
+    "cookieExpiryInDays",
+    "deviceId",
+];
+/// How long the shared cookie lasts by default: the most browsers keep one (RFC 6265bis).
+const COOKIE_DAYS: u32 = 400;
 
 pub struct Options {
     pub timeout: Millis,
@@ -18,8 +29,12 @@ pub struct Options {
     pub flush_interval: Millis,
     /// SDK authentication: requests carry the user's signature (docs/design.md section 5).
     pub signed: bool,
-    /// Everything in localStorage, per origin: no cookie shared by the site's subdomains.
+    /// Everything in localStorage, per origin: no cookie at all, the opt-out's included.
     pub no_cookies: bool,
+    /// The shared cookie's lifetime (`cookieExpiryInDays`).
+    pub cookie_days: u32,
+    /// The device id the site gives (`deviceId`): kept instead of the stored or a new one.
+    pub device: Option<Uuid>,
 }
 
 impl Options {
@@ -72,7 +87,32 @@ impl Options {
                 DEFAULT_FLUSH_INTERVAL_SECONDS
             }
         };
-        let (signed, no_cookies) = (on("enableSdkAuthentication"), on("noCookies"));
-        Options { timeout, base_url, flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis, signed, no_cookies }
+        let days = value.field("cookieExpiryInDays");
+        let cookie_days = match days.number() {
+            // Browsers keep a cookie 400 days at most (RFC 6265bis).
+            Some(d) if d.is_finite() && d > 0.0 => (d.min(400.0) as u32).max(1),
+            None if days.is_absent() => COOKIE_DAYS,
+            _ => {
+                out.say(Message::CookieExpiryInvalid);
+                COOKIE_DAYS
+            }
+        };
+
+        // A device id is checked as a stored one is: a UUID, else refused with a log.
+        let given = value.field("deviceId");
+        let device = given.text().and_then(Uuid::parse);
+        if device.is_none() && !given.is_absent() {
+            out.say(Message::BadDeviceId);
+        }
+
+        Options {
+            timeout,
+            base_url,
+            flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis,
+            signed: on("enableSdkAuthentication"),
+            no_cookies: on("noCookies"),
+            cookie_days,
+            device,
+        }
     }
 }

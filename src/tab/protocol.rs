@@ -44,6 +44,8 @@ numbered!(
         IsDisabled,
         SetSdkAuthenticationSignature,
         SubscribeToSdkAuthenticationFailures,
+        IsInitialized,
+        Logout,
     }
 );
 
@@ -128,6 +130,10 @@ numbered!(
         /// The endpoint's reason or code.
         SignatureRefused,
         AuthSubscriberNotFunction,
+        /// The user agent: a crawler's activity is not tracked (`allowCrawlerActivity`).
+        Crawler,
+        BadDeviceId,
+        CookieExpiryInvalid,
     }
 );
 

@@ -65,7 +65,7 @@ impl Sdk {
         let mut prefix = String::from("appboy.");
         prefix.push_str(&api_key);
         prefix.push('.');
-        let mut cookie = (!options.no_cookies).then(|| SharedCookie::new(&api_key));
+        let mut cookie = (!options.no_cookies).then(|| SharedCookie::new(&api_key, options.cookie_days));
         let shared = cookie.as_mut().and_then(|c| c.read(host.cookie(&c.name), None)).map(|(device, _)| device);
         let mut outbox = String::from(OUTBOXES);
         outbox.push_str(&Uuid::from_random(host.random()).to_hyphenated());
@@ -98,9 +98,10 @@ impl Sdk {
             #[cfg(feature = "std")]
             rivals: Vec::new(),
         };
-        // The device id the site's subdomains share, else the stored one, else a new one.
+        // The device id the site gives, else the one its subdomains share, else the stored one,
+        // else a new one.
         let stored = sdk.load(DEVICE, host, out, read_device);
-        sdk.device = shared.or(stored).unwrap_or_else(|| Uuid::from_random(host.random()));
+        sdk.device = options.device.or(shared).or(stored).unwrap_or_else(|| Uuid::from_random(host.random()));
         if stored != Some(sdk.device) {
             out.store(sdk.key(DEVICE), write_device(sdk.device));
         }
@@ -188,15 +189,28 @@ impl Sdk {
             // Activity another tab wrote for this same session is taken in, and the write offered
             // again with it (at once, if the page is being left). Another session is left to the
             // next time this tab takes in storage: judging rivals from the cookie, which carries
-            // no predecessors, would take a tab's own chain for a rival's.
-            let ours = self.engine.state().session.as_ref().map(|s| s.id);
+            // no predecessors, would take a tab's own chain for a rival's. But a later session of
+            // this tab's own chain (its successor, which this tab has not heard of yet) is not
+            // written over: its activity would be lost.
+            let ours = self.engine.state().session.as_ref().map(|s| (s.id, s.root, s.seq));
             let user = self.engine.state().user_id.clone();
-            if let Some((_, state)) = cookie.read(text, user.as_deref()).filter(|(_, s)| s.session.as_ref().map(|s| s.id) == ours) {
+            let Some((_, state)) = cookie.read(text, user.as_deref()) else { return self.write_cookie(now, out) };
+            let theirs = state.session.as_ref().map(|s| (s.id, s.root, s.seq));
+            if let (Some((_, root, seq)), Some((_, their_root, their_seq))) = (ours, theirs) {
+                if root == their_root && their_seq > seq {
+                    return;
+                }
+            }
+            if theirs.map(|t| t.0) == ours.map(|o| o.0) {
                 self.leaving = now_or_never;
                 self.feed(now, Input::Restore(state), host, out);
                 self.leaving = false;
             }
         }
+        self.write_cookie(now, out);
+    }
+
+    fn write_cookie(&mut self, now: Millis, out: &mut Out) {
         let Some(cookie) = self.cookie.as_mut() else { return };
         if let Some(value) = cookie.offer(&self.device, self.engine.state()) {
             out.push(cookie.write(value, &self.device, self.engine.state(), now));
@@ -363,14 +377,19 @@ impl Sdk {
     /// before goes on being delivered.
     pub fn disable(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
         self.flush(now, None, host, out);
+        self.deafen(out);
+    }
+
+    /// Records nothing more: no page event or session timer comes.
+    pub fn deafen(&mut self, out: &mut Out) {
         self.listening = false;
         self.engine_timer = None;
         out.push(Effect::Listen(false));
     }
 
     /// `wipeData()`: forgets everything stored for this API key and starts afresh (a new device id,
-    /// no user, no session until `openSession`).
-    pub fn wipe(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
+    /// no user, no session until `openSession`); `afresh` false (`logout()`): stores nothing anew.
+    pub fn wipe(&mut self, now: Millis, afresh: bool, host: &impl Host, out: &mut Out) {
         for name in [SESSION, DEVICE] {
             out.remove(self.key(name));
         }
@@ -379,7 +398,9 @@ impl Sdk {
         self.engine = Engine::new(self.engine.timeout(), host.random());
         self.engine_timer = None;
         self.device = Uuid::from_random(host.random());
-        out.store(self.key(DEVICE), write_device(self.device));
+        if afresh {
+            out.store(self.key(DEVICE), write_device(self.device));
+        }
         if let Some(cookie) = &mut self.cookie {
             out.push(cookie.remove());
         }

@@ -7,18 +7,19 @@
 // The methods of `appboy`, in the order of `tab::Method`.
 export const METHODS = ['initialize', 'openSession', 'changeUser', 'requestImmediateDataFlush', 'getDeviceId', 'getUserId',
   'getSessionId', 'subscribeToSessionUpdates', 'removeSubscription', 'toggleLogging', 'setLogger', 'wipeData', 'destroy',
-  'disableSDK', 'enableSDK', 'isDisabled', 'setSdkAuthenticationSignature', 'subscribeToSdkAuthenticationFailures'];
+  'disableSDK', 'enableSDK', 'isDisabled', 'setSdkAuthenticationSignature', 'subscribeToSdkAuthenticationFailures',
+  'isInitialized', 'logout'];
 
 // What the browser reports, numbered after the methods (`tab::ReportKind`).
-const HIDDEN = 18;
-const SHOWN = 19;
-const INTERACTION = 20;
-const STORAGE = 21;
-const LEFT = 22;
-const TIMER = 23;
-const ANSWER = 24;
-const THREW = 25;
-const STORAGE_FAILED = 26;
+const HIDDEN = 20;
+const SHOWN = 21;
+const INTERACTION = 22;
+const STORAGE = 23;
+const LEFT = 24;
+const TIMER = 25;
+const ANSWER = 26;
+const THREW = 27;
+const STORAGE_FAILED = 28;
 
 // Everything reported goes to one function, the wasm's `handle` export, which src/package/front.js
 // gives to `reportTo` once the wasm runs.
@@ -115,6 +116,9 @@ function cookieSet(name, value, days) {
 export function origin() {
   try { return location.origin; } catch { return ''; }
 }
+export function userAgent() {
+  try { return navigator.userAgent; } catch { return ''; }
+}
 // crypto.getRandomValues, or Math.random where a host lacks it: ids must still be made.
 export function randomFill(bytes) {
   try { crypto.getRandomValues(bytes); } catch { for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256; }
@@ -205,6 +209,9 @@ const MESSAGES = [
   ['log', 'the SDK is disabled (disableSDK()); ignoring calls until enableSDK()'], // Disabled
   ['error', 'the endpoint refused the SDK authentication signature (%1); waiting for a new one'], // SignatureRefused
   ['error', 'subscribeToSdkAuthenticationFailures() needs a function'], // AuthSubscriberNotFunction
+  ['info', 'ignoring activity from crawler bot %1 (allowCrawlerActivity: true tracks it)'], // Crawler
+  ['error', 'deviceId is not a UUID; ignoring it'], // BadDeviceId
+  ['warn', 'cookieExpiryInDays is not a positive number; using 400'], // CookieExpiryInvalid
 ];
 
 // Carries out effect `kind` (`tab::EffectKind`) with its values.

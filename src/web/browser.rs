@@ -20,6 +20,8 @@ extern "C" {
     #[wasm_bindgen(js_name = cookiesEnabled)]
     pub fn cookies_enabled() -> bool;
     pub fn origin() -> String;
+    #[wasm_bindgen(js_name = userAgent)]
+    pub fn user_agent() -> String;
     #[wasm_bindgen(js_name = randomFill)]
     pub fn random_fill(bytes: &mut [u8]);
 

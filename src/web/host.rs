@@ -42,6 +42,10 @@ impl Host for Browser {
         browser::origin()
     }
 
+    fn user_agent(&self) -> String {
+        browser::user_agent()
+    }
+
     fn random(&self) -> [u8; 16] {
         let mut bytes = [0; 16];
         browser::random_fill(&mut bytes);

@@ -61,6 +61,7 @@ pub struct MapHost<'a> {
     pub storage: &'a BTreeMap<String, String>,
     pub cookies: &'a BTreeMap<String, String>,
     pub origin: &'a str,
+    pub user_agent: &'a str,
     pub seed: Cell<u64>,
 }
 
@@ -93,6 +94,10 @@ impl Host for MapHost<'_> {
 
     fn origin(&self) -> String {
         self.origin.into()
+    }
+
+    fn user_agent(&self) -> String {
+        self.user_agent.into()
     }
 
     /// splitmix64, twice.
