@@ -74,8 +74,10 @@ async fn serve(args: args::Args) -> Result<(), String> {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             every.tick().await;
-            // A failure is the database's, logged by `ApiError`; the next read folds again.
-            let _ = folding.fold().await;
+            // The next read folds again.
+            if let Err(e) = folding.fold().await {
+                tracing::warn!("folding the tallies: {e}");
+            }
         }
     });
     let app = routes::App {

@@ -155,24 +155,24 @@ fn filter(query: Result<Query<Filter>, QueryRejection>) -> Result<(String, Filte
 
 async fn usage(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<queries::Usage>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.usage(key, f.q.filter(|q| !q.is_empty()), f.limit.unwrap_or(100)).await.map(Json)
+    Ok(Json(app.db.usage(key, f.q.filter(|q| !q.is_empty()), f.limit.unwrap_or(100)).await?))
 }
 
 async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Session>>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.sessions(key, f.user_id, f.device_id).await.map(Json)
+    Ok(Json(app.db.sessions(key, f.user_id, f.device_id).await?))
 }
 
 async fn events(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Other>>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.events(key, f.user_id, f.device_id).await.map(Json)
+    Ok(Json(app.db.events(key, f.user_id, f.device_id).await?))
 }
 
 async fn daily(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Day>>, ApiError> {
     let (key, _) = filter(query)?;
-    app.db.daily(key).await.map(Json)
+    Ok(Json(app.db.daily(key).await?))
 }
 
 async fn keys(State(app): State<App>) -> Result<Json<Vec<String>>, ApiError> {
-    app.db.keys().await.map(Json)
+    Ok(Json(app.db.keys().await?))
 }
