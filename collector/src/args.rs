@@ -5,7 +5,7 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
                  [--admin-token T | --admin-token-file F] [--rate-limit N] [--request-timeout S]
-                 [--sdk-auth-public-key KEY=FILE ...]
+                 [--sdk-auth-public-key KEY=FILE ...] [--retention-days N]
   --port N              port on 127.0.0.1 (default 8080; 0: any free port)
   --db FILE|URL         SQLite database, created if missing (default collector.db), or a
                         PostgreSQL database (postgres://user:password@host:port/name)
@@ -21,6 +21,9 @@ usage: collector [--port N] [--db FILE] [--api-key K ...] [--root DIR]
                         SDK authentication for API key KEY: datapoints of a named user need
                         an RS256 JWT signed by the private key of FILE's RSA public key (PEM)
                         in X-Braze-Auth-Signature, whose sub is the user; repeatable
+  --retention-days N    keep N days (a whole number >= 1): older sessions, with their
+                        datapoints, and older events are removed as time passes, and
+                        datapoints older than that are refused (default: keep everything)
   The token may also come from the COLLECTOR_ADMIN_TOKEN environment variable. Without one,
   the data endpoint works and every read is refused. The token is never logged.
 ";
@@ -37,6 +40,8 @@ pub struct Args {
     pub rate_limit: f64,
     pub request_timeout: std::time::Duration,
     pub sdk_auth: crate::auth::Keys,
+    /// Days of data kept; `None`: all of it.
+    pub retention_days: Option<u32>,
 }
 
 pub enum Command {
@@ -56,6 +61,7 @@ pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) 
         rate_limit: 100.0,
         request_timeout: std::time::Duration::from_secs(10),
         sdk_auth: crate::auth::Keys::default(),
+        retention_days: None,
     };
     let mut token = None;
     while let Some(flag) = args.next() {
@@ -99,6 +105,12 @@ pub fn parse(mut args: impl Iterator<Item = String>, env_token: Option<String>) 
                 token = Some(text.lines().next().unwrap_or_default().to_owned());
             }
             "--sdk-auth-public-key" => parsed.sdk_auth.add(&value()?)?,
+            "--retention-days" => {
+                let v = value()?;
+                let days = v.parse().ok().filter(|n: &u32| *n >= 1);
+                parsed.retention_days =
+                    Some(days.ok_or_else(|| format!("--retention-days {v:?} is not a whole number of days (1 or more)"))?);
+            }
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }

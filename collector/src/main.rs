@@ -80,6 +80,9 @@ async fn serve(args: args::Args) -> Result<(), String> {
             }
         }
     });
+    if let Some(days) = args.retention_days {
+        tokio::spawn(prune(db.clone(), days));
+    }
     let app = routes::App {
         db,
         api_keys: Arc::new(args.api_keys.into_iter().collect()),
@@ -87,6 +90,7 @@ async fn serve(args: args::Args) -> Result<(), String> {
         limiter: Arc::new(limit::Limiter::new(args.rate_limit)),
         body_timeout: args.request_timeout,
         sdk_auth: Arc::new(args.sdk_auth),
+        retention_days: args.retention_days,
     };
     let router = routes::router(app, &args.root);
     // The one line on stdout: scripts and tests wait for it to learn the port.
@@ -95,6 +99,27 @@ async fn serve(args: args::Args) -> Result<(), String> {
     drop(stdout);
     server::serve(listener, router, args.request_timeout, stopped()).await;
     Ok(())
+}
+
+/// Removes what the retention has passed, at start and every ten minutes (a day's data goes once
+/// the day is wholly older than `days` days: it waits at most this long past that).
+async fn prune(db: db::Db, days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+        match db.prune(days, now).await {
+            Ok(p) => tracing::info!(
+                "retention of {days} days: removed {} sessions ({} datapoints), {} events and {} partitions in {} transactions",
+                p.sessions,
+                p.datapoints,
+                p.events,
+                p.partitions,
+                p.transactions
+            ),
+            Err(e) => tracing::warn!("retention of {days} days: {e}; trying again in ten minutes"),
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM (the demo script's `kill`): in-flight requests finish, then the database

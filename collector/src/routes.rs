@@ -40,6 +40,8 @@ pub struct App {
     pub body_timeout: Duration,
     /// The API keys whose requests need SDK authentication's signature.
     pub sdk_auth: Arc<auth::Keys>,
+    /// Days of data kept (`--retention-days`): older datapoints are refused.
+    pub retention_days: Option<u32>,
 }
 
 pub fn router(app: App, root: &Path) -> Router {
@@ -111,11 +113,12 @@ async fn data(
     if !app.api_keys.is_empty() && !app.api_keys.contains(key) {
         return Err(ApiError::unauthorized(format!("API key {key:?} is not served here")));
     }
-    let mut batch = validate::batch(&body, key).map_err(ApiError::bad_request)?;
+    let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    let oldest = app.retention_days.map(|days| crate::db::first_day_kept(days, received) as f64 * 86_400.0);
+    let mut batch = validate::batch(&body, key, oldest).map_err(ApiError::bad_request)?;
     let signature = headers.get("x-braze-auth-signature").and_then(|v| v.to_str().ok());
     app.sdk_auth.check(key, &batch.users(), signature).map_err(ApiError::signature)?;
     let rejected = std::mem::take(&mut batch.rejected);
-    let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
     app.db.insert(batch, received).await?;
     if rejected.is_empty() {
         Ok(Json(Value::Object(Default::default())))

@@ -19,7 +19,8 @@ pub fn create(days: &BTreeSet<i64>) -> String {
         // A day past the last that a bigint holds (a clock gone wild) is bounded by MAXVALUE.
         let to = day.checked_add(1).map_or_else(|| "MAXVALUE".to_owned(), |to| to.to_string());
         for table in TABLES {
-            statements.push(format!("CREATE TABLE IF NOT EXISTS {} PARTITION OF {table} FOR VALUES FROM ({day}) TO ({to})", name(table, day)));
+            statements
+                .push(format!("CREATE TABLE IF NOT EXISTS {} PARTITION OF {table} FOR VALUES FROM ({day}) TO ({to})", name(table, day)));
         }
     }
     statements.join(";\n")

@@ -44,9 +44,9 @@ pub struct Postgres {
 pub struct Pg<'a, C>(pub &'a C);
 
 /// Runs `$body` (an expression that awaits) with `$client` a connection of the pool, and once
-/// more on a new connection if the first was found closed: the pool checks an idle connection
-/// only by its flag, which a server that has just restarted may not have set yet. Every body may
-/// run twice: storing is idempotent.
+/// more on a new connection if the database was unavailable: the pool checks an idle connection
+/// only by its flag, which the connections of a server that has just restarted may not have set
+/// yet, so they are all let go. Every body may run twice: storing is idempotent.
 macro_rules! retrying {
     ($db:expr, |$client:ident| $body:expr) => {{
         let mut retried = false;
@@ -54,7 +54,10 @@ macro_rules! retrying {
             #[allow(unused_mut)]
             let mut $client = $db.connection().await?;
             match $body {
-                Err($crate::db::Error::Unavailable(_)) if !retried && $client.is_closed() => retried = true,
+                Err($crate::db::Error::Unavailable(_)) if !retried => {
+                    retried = true;
+                    $db.let_go($client);
+                }
                 result => break result,
             }
         }
@@ -75,12 +78,14 @@ impl Postgres {
         Ok(Postgres { pool, days: Arc::default() })
     }
 
-    async fn client(&self) -> Result<Object, Error> {
+    pub async fn connection(&self) -> Result<Object, Error> {
         Ok(self.pool.get().await?)
     }
 
-    pub async fn connection(&self) -> Result<Object, Error> {
-        Ok(self.pool.get().await?)
+    /// Lets go of a connection that failed, and of those idle in the pool.
+    pub fn let_go(&self, failed: Object) {
+        drop(Object::take(failed));
+        self.pool.retain(|_, _| false);
     }
 
     pub async fn insert(&self, batch: &crate::validate::Batch, received: f64) -> Result<(), Error> {
@@ -135,12 +140,7 @@ impl Postgres {
             // the next waits for the drop (a batch touches `sessions` first: no circle).
             tx.batch_execute(&format!("{}; LOCK TABLE sessions, datapoints, events IN ACCESS EXCLUSIVE MODE", partitions::LOCK)).await?;
             let b = Pg(&tx);
-            let rows: Vec<(String, String, String, String, Option<f64>, Option<f64>, Option<f64>)> =
-                b.query(&format!("SELECT api_key, {} FROM sessions WHERE day = $1", sql::SESSION_COLUMNS), &[&old]).await?;
-            let rows: Vec<(String, SessionRow)> = rows
-                .into_iter()
-                .map(|(key, id, user, device, start, end, duration)| (key, shared::session_row((id, user, device, start, end, duration)).1))
-                .collect();
+            let rows = shared::sessions_where(&b, "day = $1", &[&old]).await?;
             shared::forget(&b, &rows).await?;
             let counts: Vec<(i64, i64)> = b
                 .query("SELECT (SELECT COUNT(*) FROM datapoints WHERE day = $1), (SELECT COUNT(*) FROM events WHERE day = $1)", &[&old])

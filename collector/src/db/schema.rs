@@ -23,8 +23,10 @@ pub fn schema(dialect: Dialect) -> String {
     };
     // SQLite removes old days a few rows at a time, found by these.
     let by_age = match dialect {
-        Dialect::Sqlite => "CREATE INDEX IF NOT EXISTS sessions_by_age ON sessions (day);
-                            CREATE INDEX IF NOT EXISTS events_by_age ON events (day);",
+        Dialect::Sqlite => {
+            "CREATE INDEX IF NOT EXISTS sessions_by_age ON sessions (day);
+                            CREATE INDEX IF NOT EXISTS events_by_age ON events (day);"
+        }
         Dialect::Postgres => "",
     };
     format!(

@@ -2,7 +2,10 @@
 //! of a database that has none, the dashboard's reads, and taking pruned sessions out of the
 //! tallies.
 
-use super::backend::Backend;
+// A query's rows are read as tuples of their columns, spelt out where they are read.
+#![allow(clippy::type_complexity)]
+
+use super::backend::{Backend, Param};
 use super::rollup::{self, Changes, SessionRow};
 use super::{sql, Error};
 use crate::queries::{self, Day, Other, Session, Tally, Usage};
@@ -66,7 +69,9 @@ pub async fn summarize<B: Backend>(b: &B) -> Result<(), Error> {
     let datapoints: Vec<(String, String, String, f64, Option<f64>, Option<String>, String)> =
         b.query(sql::ALL_SESSION_DATAPOINTS, &[]).await?;
     let summaries = rollup::summaries(
-        datapoints.into_iter().map(|(key, id, name, time, duration, user, device)| (key, id, Event::stored(name, time, duration, user), device)),
+        datapoints
+            .into_iter()
+            .map(|(key, id, name, time, duration, user, device)| (key, id, Event::stored(name, time, duration, user), device)),
     );
     b.make_days(&summaries.iter().flat_map(|(_, rows, _)| rows.iter().map(|(_, row)| row.day())).collect()).await?;
     for (key, rows, changes) in &summaries {
@@ -76,10 +81,23 @@ pub async fn summarize<B: Backend>(b: &B) -> Result<(), Error> {
     Ok(())
 }
 
-/// Takes sessions, `(key, row)`, out of the tallies: they are being pruned.
-pub async fn forget<B: Backend>(b: &B, sessions: &[(String, SessionRow)]) -> Result<(), Error> {
+/// The sessions `condition` picks, of every key, for pruning: `(key, id, row)`.
+pub async fn sessions_where<B: Backend>(b: &B, condition: &str, params: &[&dyn Param]) -> Result<Vec<(String, String, SessionRow)>, Error> {
+    let rows: Vec<(String, String, String, String, Option<f64>, Option<f64>, Option<f64>)> =
+        b.query(&format!("SELECT api_key, {} FROM sessions WHERE {condition}", sql::SESSION_COLUMNS), params).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, id, user, device, start, end, duration)| {
+            let (id, row) = session_row((id, user, device, start, end, duration));
+            (key, id, row)
+        })
+        .collect())
+}
+
+/// Takes sessions, `(key, _, row)`, out of the tallies: they are being pruned.
+pub async fn forget<B: Backend>(b: &B, sessions: &[(String, String, SessionRow)]) -> Result<(), Error> {
     let mut by_key: BTreeMap<&str, Changes> = BTreeMap::new();
-    for (key, row) in sessions {
+    for (key, _, row) in sessions {
         by_key.entry(key).or_default().removed(row);
     }
     for (key, changes) in &by_key {
@@ -130,7 +148,13 @@ pub async fn keys<B: Backend>(b: &B) -> Result<Vec<String>, Error> {
 
 /// The users or devices that match `pattern`, `limit` of them with their medians, and how many
 /// match.
-async fn tallies<B: Backend>(b: &B, key: &str, pattern: &str, limit: usize, table: (&str, &str)) -> Result<(Vec<(String, Tally)>, i64), Error> {
+async fn tallies<B: Backend>(
+    b: &B,
+    key: &str,
+    pattern: &str,
+    limit: usize,
+    table: (&str, &str),
+) -> Result<(Vec<(String, Tally)>, i64), Error> {
     let count = b.query::<(i64,)>(&sql::tally_count(table), &[&key, &pattern]).await?.first().map_or(0, |(n,)| *n);
     let rows: Vec<(String, i64, i64, i64, i64)> = b.query(&sql::tally_rows(table), &[&key, &pattern, &(limit as i64)]).await?;
     let mut tallies = Vec::with_capacity(rows.len());
@@ -142,7 +166,7 @@ async fn tallies<B: Backend>(b: &B, key: &str, pattern: &str, limit: usize, tabl
 }
 
 /// The median duration of the `timed` sessions of one user, device or day.
-async fn median<B: Backend>(b: &B, key: &str, of: &dyn super::backend::Param, timed: i64, table: (&str, &str)) -> Result<Option<f64>, Error> {
+async fn median<B: Backend>(b: &B, key: &str, of: &dyn Param, timed: i64, table: (&str, &str)) -> Result<Option<f64>, Error> {
     let Some((count, from)) = queries::middle_of(timed) else { return Ok(None) };
     let middle: Vec<(f64,)> = b.query(&sql::middle_durations(table), &[&key, of, &count, &from]).await?;
     Ok(queries::median(&middle.into_iter().map(|(d,)| d).collect::<Vec<_>>()))

@@ -15,9 +15,7 @@ pub fn insert_datapoints(rows: &str) -> String {
     )
 }
 pub fn insert_others(rows: &str) -> String {
-    format!(
-        "INSERT INTO events (api_key, device_id, name, time, data, session_id, user_id, received, day) {rows} ON CONFLICT DO NOTHING"
-    )
+    format!("INSERT INTO events (api_key, device_id, name, time, data, session_id, user_id, received, day) {rows} ON CONFLICT DO NOTHING")
 }
 /// A session's row, replaced by what `rollup` made of it (on its day: `move_days` took it there).
 pub fn upsert_session_rows(rows: &str) -> String {

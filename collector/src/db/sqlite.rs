@@ -158,19 +158,8 @@ fn fold(conn: &mut Connection) -> Result<(), Error> {
 /// the tallies, in one transaction: how many sessions and datapoints.
 fn prune_sessions(conn: &mut Connection, day: i64, limit: i64) -> Result<(u64, u64), Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let old: Vec<(String, String, String, String, Option<f64>, Option<f64>, Option<f64>)> = complete(Lite(&tx).query(
-        &format!("SELECT api_key, {} FROM sessions WHERE day < $1 LIMIT $2", sql::SESSION_COLUMNS),
-        &[&day, &limit],
-    ))?;
-    let rows: Vec<(String, String, SessionRow)> = old
-        .into_iter()
-        .map(|(key, id, user, device, start, end, duration)| {
-            let (id, row) = shared::session_row((id, user, device, start, end, duration));
-            (key, id, row)
-        })
-        .collect();
-    let forgotten: Vec<(String, SessionRow)> = rows.iter().map(|(key, _, row)| (key.clone(), row.clone())).collect();
-    complete(shared::forget(&Lite(&tx), &forgotten))?;
+    let rows = complete(shared::sessions_where(&Lite(&tx), "day < $1 LIMIT $2", &[&day, &limit]))?;
+    complete(shared::forget(&Lite(&tx), &rows))?;
     let mut datapoints = 0;
     {
         let mut points = tx.prepare_cached("DELETE FROM datapoints WHERE api_key = $1 AND session_id = $2")?;
@@ -253,9 +242,9 @@ impl Backend for Lite<'_> {
     async fn insert_datapoints(&self, key: &str, device: &str, received: f64, points: &[(&str, &Event, i64)]) -> Result<(), Error> {
         self.each(
             &sql::insert_datapoints("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-            points.iter().map(|(id, e, day)| {
-                vec![&key as &dyn ToSql, id, &e.name, &e.time, &e.duration, &e.user_id, &device, &received, day]
-            }),
+            points
+                .iter()
+                .map(|(id, e, day)| vec![&key as &dyn ToSql, id, &e.name, &e.time, &e.duration, &e.user_id, &device, &received, day]),
         )
     }
 
