@@ -57,7 +57,7 @@ struct Flags {
     #[arg(long, env = "COLLECTOR_METRICS_LISTEN", value_name = "ADDR", value_parser = listen_address)]
     metrics_listen: Option<SocketAddr>,
     /// Remove datapoints, sessions and events older than N days, as time passes (default: keep everything)
-    #[arg(long, env = "COLLECTOR_RETENTION_DAYS", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "COLLECTOR_RETENTION_DAYS", value_name = "N", value_parser = days)]
     retention_days: Option<u32>,
 }
 
@@ -161,6 +161,10 @@ fn positive(text: &str) -> Result<f64, String> {
 fn timeout(text: &str) -> Result<Duration, String> {
     let seconds = text.parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0 && *n <= 3600.0);
     seconds.map(Duration::from_secs_f64).ok_or_else(|| "not a number of seconds (more than 0, up to 3600)".to_owned())
+}
+
+fn days(text: &str) -> Result<u32, String> {
+    text.parse().ok().filter(|d| *d >= 1).ok_or_else(|| "not a whole number of days (1 or more)".to_owned())
 }
 
 /// A CIDR (10.0.0.0/8, fd00::/8) or one address (its /32 or /128).

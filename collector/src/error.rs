@@ -2,6 +2,7 @@
 //! Braze answers it, `{"auth_error": {...}}`).
 
 use crate::auth::Refusal;
+use crate::db;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -50,8 +51,26 @@ impl ApiError {
         ApiError { refusal: Some(refusal), ..ApiError::unauthorized(refusal.reason()) }
     }
 
+    /// The database cannot be reached: the SDK retries after `Retry-After`, and its datapoints,
+    /// stored once each by their keys, are stored exactly once when it is back.
+    fn unavailable(cause: impl std::fmt::Display) -> ApiError {
+        tracing::warn!("{cause}");
+        let message = "the database is unavailable; try again later";
+        ApiError { retry_after: Some(5), ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message) }
+    }
+
     fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError { status, message: message.into(), retry_after: None, refusal: None }
+    }
+}
+
+impl From<db::Error> for ApiError {
+    fn from(e: db::Error) -> ApiError {
+        crate::metrics::database_error(&e);
+        match e {
+            db::Error::Unavailable(_) => ApiError::unavailable(e),
+            db::Error::Failed(_) => ApiError::internal(e),
+        }
     }
 }
 

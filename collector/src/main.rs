@@ -77,10 +77,16 @@ async fn serve(args: args::Args) -> Result<(), String> {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             every.tick().await;
-            // A failure is the database's, logged by `ApiError`; the next read folds again.
-            let _ = folding.fold().await;
+            // The next read folds again.
+            if let Err(e) = folding.fold().await {
+                metrics::database_error(&e);
+                tracing::warn!("folding the tallies: {e}");
+            }
         }
     });
+    if let Some(days) = args.retention_days {
+        tokio::spawn(prune(db.clone(), days));
+    }
     let app = routes::App {
         db,
         api_keys: Arc::new(args.api_keys.into_iter().collect()),
@@ -89,6 +95,7 @@ async fn serve(args: args::Args) -> Result<(), String> {
         body_timeout: args.request_timeout,
         sdk_auth: Arc::new(args.sdk_auth),
         metrics,
+        retention_days: args.retention_days,
     };
     let trusted: Arc<[ipnet::IpNet]> = args.trusted_proxies.into();
     // Both listeners stop on the same signal.
@@ -120,6 +127,35 @@ async fn serve(args: args::Args) -> Result<(), String> {
 
 async fn bind(address: std::net::SocketAddr) -> Result<tokio::net::TcpListener, String> {
     tokio::net::TcpListener::bind(address).await.map_err(|e| format!("cannot listen on {address}: {e}"))
+}
+
+/// Removes what the retention has passed, at start and every ten minutes (a day's data goes once
+/// the day is wholly older than `days` days: it waits at most this long past that).
+async fn prune(db: db::Db, days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+        match db.prune(days, now).await {
+            Ok(p) => {
+                for (table, rows) in [("sessions", p.sessions), ("datapoints", p.datapoints), ("events", p.events)] {
+                    ::metrics::counter!(metrics::REMOVED, "table" => table).increment(rows);
+                }
+                tracing::info!(
+                    "retention of {days} days: removed {} sessions ({} datapoints), {} events and {} partitions in {} transactions",
+                    p.sessions,
+                    p.datapoints,
+                    p.events,
+                    p.partitions,
+                    p.transactions
+                );
+            }
+            Err(e) => {
+                metrics::database_error(&e);
+                tracing::warn!("retention of {days} days: {e}; trying again in ten minutes");
+            }
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM (the demo script's `kill`): in-flight requests finish, then the database

@@ -21,6 +21,16 @@ pub const FOLD_BACKLOG: &str = "collector_summaries_fold_backlog";
 /// Rows removed by `--retention-days`, by table.
 pub const REMOVED: &str = "collector_retention_removed_total";
 
+/// Counts a failed database call, wherever it failed (a request, the fold, the retention, a
+/// readiness probe).
+pub fn database_error(e: &crate::db::Error) {
+    let kind = match e {
+        crate::db::Error::Unavailable(_) => "unavailable",
+        crate::db::Error::Failed(_) => "failed",
+    };
+    metrics::counter!(DATABASE_ERRORS, "kind" => kind).increment(1);
+}
+
 const BUCKETS: [f64; 13] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 /// Installs the process's recorder; its handle renders a scrape.

@@ -42,6 +42,8 @@ pub struct App {
     /// The API keys whose requests need SDK authentication's signature.
     pub sdk_auth: Arc<auth::Keys>,
     pub metrics: PrometheusHandle,
+    /// Days of data kept (`--retention-days`): older datapoints are refused.
+    pub retention_days: Option<u32>,
 }
 
 /// `metrics_here`: `/metrics` is served on this router, behind the admin token (else on
@@ -118,7 +120,10 @@ async fn healthz() -> &'static str {
 async fn readyz(State(app): State<App>) -> (StatusCode, &'static str) {
     match tokio::time::timeout(Duration::from_secs(1), app.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready\n"),
-        Ok(Err(_)) => (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable\n"),
+        Ok(Err(e)) => {
+            names::database_error(&e);
+            (StatusCode::SERVICE_UNAVAILABLE, "the database is unavailable\n")
+        }
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "the database did not answer within 1 s\n"),
     }
 }
@@ -151,7 +156,9 @@ async fn data(
     if !app.api_keys.is_empty() && !app.api_keys.contains(key) {
         return Err(ApiError::unauthorized(format!("API key {key:?} is not served here")));
     }
-    let mut batch = validate::batch(&body, key).map_err(ApiError::bad_request)?;
+    let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    let oldest = app.retention_days.map(|days| crate::db::first_day_kept(days, received) as f64 * 86_400.0);
+    let mut batch = validate::batch(&body, key, oldest).map_err(ApiError::bad_request)?;
     let signature = headers.get("x-braze-auth-signature").and_then(|v| v.to_str().ok());
     app.sdk_auth.check(key, &batch.users(), signature).map_err(ApiError::signature)?;
     let rejected = std::mem::take(&mut batch.rejected);
@@ -159,8 +166,9 @@ async fn data(
         metrics::counter!(names::REJECTED, "reason" => r.reason.clone()).increment(1);
     }
     metrics::counter!(names::DATAPOINTS, "outcome" => "rejected").increment(rejected.len() as u64);
-    let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
-    app.db.insert(batch, received).await?;
+    let stored = app.db.insert(batch, received).await?;
+    metrics::counter!(names::DATAPOINTS, "outcome" => "stored").increment(stored.new);
+    metrics::counter!(names::DATAPOINTS, "outcome" => "duplicate").increment(stored.again);
     if rejected.is_empty() {
         Ok(Json(Value::Object(Default::default())))
     } else {
@@ -199,24 +207,24 @@ fn filter(query: Result<Query<Filter>, QueryRejection>) -> Result<(String, Filte
 
 async fn usage(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<queries::Usage>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.usage(key, f.q.filter(|q| !q.is_empty()), f.limit.unwrap_or(100)).await.map(Json)
+    Ok(Json(app.db.usage(key, f.q.filter(|q| !q.is_empty()), f.limit.unwrap_or(100)).await?))
 }
 
 async fn sessions(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Session>>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.sessions(key, f.user_id, f.device_id).await.map(Json)
+    Ok(Json(app.db.sessions(key, f.user_id, f.device_id).await?))
 }
 
 async fn events(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Other>>, ApiError> {
     let (key, f) = filter(query)?;
-    app.db.events(key, f.user_id, f.device_id).await.map(Json)
+    Ok(Json(app.db.events(key, f.user_id, f.device_id).await?))
 }
 
 async fn daily(State(app): State<App>, query: Result<Query<Filter>, QueryRejection>) -> Result<Json<Vec<queries::Day>>, ApiError> {
     let (key, _) = filter(query)?;
-    app.db.daily(key).await.map(Json)
+    Ok(Json(app.db.daily(key).await?))
 }
 
 async fn keys(State(app): State<App>) -> Result<Json<Vec<String>>, ApiError> {
-    app.db.keys().await.map(Json)
+    Ok(Json(app.db.keys().await?))
 }

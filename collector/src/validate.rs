@@ -78,7 +78,10 @@ pub fn api_key<'a>(body: &'a Value, header: Option<&'a str>) -> Result<&'a str, 
     }
 }
 
-pub fn batch(body: &Value, api_key: &str) -> Result<Batch, String> {
+/// `oldest`: with a retention, the first time it keeps (Unix seconds). A datapoint from before
+/// is refused, as pruning would remove it: an `se` by its session's start (its time less its
+/// duration), so that the end of a session already pruned does not come back as a session alone.
+pub fn batch(body: &Value, api_key: &str, oldest: Option<f64>) -> Result<Batch, String> {
     let top = body.as_object().ok_or("the body is not a JSON object")?;
     let device_id = present(top, "device_id").and_then(Value::as_str).unwrap_or_default().to_owned();
     let user_id = present(top, "user_id").and_then(Value::as_str).filter(|u| !u.is_empty());
@@ -91,6 +94,10 @@ pub fn batch(body: &Value, api_key: &str) -> Result<Batch, String> {
     let mut rejected = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let event = if index < MAX_EVENTS { event(item, user_id) } else { Err(format!("more than {MAX_EVENTS} datapoints in one batch")) };
+        let event = event.and_then(|e| match oldest {
+            Some(oldest) if e.time - e.duration.unwrap_or(0.0) < oldest => Err("older than the collector's retention".into()),
+            _ => Ok(e),
+        });
         match event {
             Ok(event) => events.push(event),
             Err(reason) => rejected.push(Rejected { index, reason }),
@@ -173,7 +180,7 @@ mod tests {
         let body = json!({ "api_key": "k", "device_id": "d", "user_id": "batch", "events": [
             { "name": "ss", "time": 1, "session_id": "s", "data": {} },
             { "name": "se", "time": 2, "session_id": "s", "data": { "d": 1 }, "user_id": "own" } ] });
-        let batch = batch(&body, "k").unwrap();
+        let batch = batch(&body, "k", None).unwrap();
         let users: Vec<_> = batch.events.iter().map(|e| e.user_id.as_deref()).collect();
         assert_eq!(users, [Some("batch"), Some("own")]);
     }
@@ -191,7 +198,20 @@ mod tests {
     fn nulls_count_as_absent() {
         let body = json!({ "api_key": "k", "device_id": null, "user_id": null, "time": null, "events": [
             { "name": "ce", "time": 1, "session_id": null, "user_id": null, "data": null } ] });
-        let batch = batch(&body, "k").unwrap();
+        let batch = batch(&body, "k", None).unwrap();
         assert_eq!((batch.device_id.as_str(), batch.events.len(), batch.rejected.len()), ("", 1, 0));
+    }
+
+    #[test]
+    fn datapoints_before_the_retention_are_refused_an_se_by_its_start() {
+        let body = json!({ "api_key": "k", "device_id": "d", "events": [
+            { "name": "ss", "time": 99, "session_id": "s", "data": {} },
+            { "name": "se", "time": 105, "session_id": "s", "data": { "d": 6 } },
+            { "name": "se", "time": 105, "session_id": "t", "data": { "d": 5 } },
+            { "name": "ce", "time": 100, "data": {} } ] });
+        let batch = batch(&body, "k", Some(100.0)).unwrap();
+        let refused: Vec<usize> = batch.rejected.iter().map(|r| r.index).collect();
+        assert_eq!((refused, batch.events.len()), (vec![0, 1], 2));
+        assert_eq!(batch.rejected[0].reason, "older than the collector's retention");
     }
 }

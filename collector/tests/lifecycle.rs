@@ -25,6 +25,8 @@ fn bad_arguments_are_a_usage_error() {
         (vec!["--admin-token", "short"], "the admin token needs at least 16 characters"),
         (vec!["--admin-token-file", file.to_str().unwrap()], "the admin token needs at least 16 characters"),
         (vec!["--admin-token-file", "/nonexistent/token"], "--admin-token-file /nonexistent/token"),
+        (vec!["--retention-days", "0"], "invalid value '0' for '--retention-days <N>': not a whole number of days (1 or more)"),
+        (vec!["--retention-days", "1.5"], "invalid value '1.5' for '--retention-days <N>': not a whole number of days"),
     ];
     for (args, message) in cases {
         let output = run(&args);

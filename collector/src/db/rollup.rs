@@ -149,12 +149,16 @@ impl Changes {
     /// those it is in now.
     pub fn moved(&mut self, before: Option<&SessionRow>, after: &SessionRow) {
         if let Some(before) = before {
-            let share = before.share();
-            let gone =
-                Share { sessions: -share.sessions, open: -share.open, timed: -share.timed, total_ms: -share.total_ms, latest: f64::MIN };
-            self.0.push(before.change(gone));
+            self.removed(before);
         }
         self.0.push(after.change(after.share()));
+    }
+
+    /// A session's share leaves the tallies it was in (it moved, or it was pruned).
+    pub fn removed(&mut self, row: &SessionRow) {
+        let share = row.share();
+        let gone = Share { sessions: -share.sessions, open: -share.open, timed: -share.timed, total_ms: -share.total_ms, latest: f64::MIN };
+        self.0.push(row.change(gone));
     }
 }
 

@@ -1,29 +1,44 @@
 //! The statements both databases run as they are (`$N` parameters, `ON CONFLICT`, and `CAST`
-//! where PostgreSQL must be told a parameter's type); the schemas, in `sqlite.rs` and
-//! `postgres.rs`, differ only in their types.
+//! where PostgreSQL must be told a parameter's type); the tables are in `schema.rs`.
 //!
 //! `datapoints` and `events` hold what arrived. `sessions` and the tallies per user, device and
 //! day are kept from `datapoints` as they arrive (`rollup`), so that reads take what they show
 //! rather than aggregate a key's every session. An anonymous session's `user_id` is `''` there.
 
 /// The statements that store, each with its rows as `rows` gives them: `VALUES (…)` for one
-/// row, or (PostgreSQL) a `SELECT` from arrays for a batch's rows at once.
+/// row, or (PostgreSQL) a `SELECT` from arrays for a batch's rows at once. A datapoint is only
+/// inserted when its session's row says it is new (`shared::store`): `ON CONFLICT` is a guard.
 pub fn insert_datapoints(rows: &str) -> String {
     format!(
-        "INSERT INTO datapoints (api_key, session_id, name, time, duration, user_id, device_id, received) {rows} ON CONFLICT DO NOTHING"
+        "INSERT INTO datapoints (api_key, session_id, name, time, duration, user_id, device_id, received, day) {rows}
+         ON CONFLICT DO NOTHING"
     )
 }
 pub fn insert_others(rows: &str) -> String {
-    format!("INSERT INTO events (api_key, device_id, name, time, data, session_id, user_id, received) {rows} ON CONFLICT DO NOTHING")
+    format!("INSERT INTO events (api_key, device_id, name, time, data, session_id, user_id, received, day) {rows} ON CONFLICT DO NOTHING")
 }
-/// A session's row, replaced by what `rollup` made of it.
+/// A session's row, replaced by what `rollup` made of it (on its day: `move_days` took it there).
 pub fn upsert_session_rows(rows: &str) -> String {
     format!(
         "INSERT INTO sessions (api_key, session_id, user_id, device_id, start_time, end_time, duration, day) {rows}
-         ON CONFLICT (api_key, session_id) DO UPDATE SET user_id = excluded.user_id, device_id = excluded.device_id,
-             start_time = excluded.start_time, end_time = excluded.end_time, duration = excluded.duration, day = excluded.day"
+         ON CONFLICT (api_key, session_id, day) DO UPDATE SET user_id = excluded.user_id, device_id = excluded.device_id,
+             start_time = excluded.start_time, end_time = excluded.end_time, duration = excluded.duration"
     )
 }
+/// Sessions whose day changed, and their datapoints, to their new day: `rows` gives
+/// `(id, from_day, to_day)`. (On PostgreSQL the rows move to the new day's partition.)
+pub fn move_days(table: &str, rows: &str) -> String {
+    format!(
+        "UPDATE {table} SET day = x.to_day FROM ({rows}) AS x
+         WHERE {table}.api_key = $1 AND {table}.session_id = x.id AND {table}.day = x.from_day"
+    )
+}
+/// The rows of the sessions `ids` gives.
+pub fn session_rows(ids: &str) -> String {
+    format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE api_key = $1 AND session_id IN ({ids})")
+}
+/// A session's id and row, as `shared::session_row` reads them.
+pub const SESSION_COLUMNS: &str = "session_id, user_id, device_id, start_time, end_time, duration";
 pub fn record_changes(rows: &str) -> String {
     format!("INSERT INTO tally_changes (api_key, user_id, device_id, day, sessions, open, timed, total_ms, latest) {rows}")
 }
@@ -32,9 +47,6 @@ pub fn record_changes(rows: &str) -> String {
 pub const ALL_SESSION_DATAPOINTS: &str =
     "SELECT api_key, session_id, name, time, duration, user_id, device_id FROM datapoints ORDER BY api_key, session_id, name";
 pub const HAS_DATAPOINTS_BUT_NO_SESSIONS: &str = "SELECT EXISTS (SELECT 1 FROM datapoints) AND NOT EXISTS (SELECT 1 FROM sessions)";
-
-pub const SESSION_ROW: &str =
-    "SELECT user_id, device_id, start_time, end_time, duration FROM sessions WHERE api_key = $1 AND session_id = $2";
 /// The tables of tallies and the column each is by.
 pub const USERS: (&str, &str) = ("user_tallies", "user_id");
 pub const DEVICES: (&str, &str) = ("device_tallies", "device_id");
@@ -116,3 +128,10 @@ pub const EVENTS: &str = "
     ORDER BY time, name";
 /// The day tallies are few: a key's days.
 pub const KEYS: &str = "SELECT DISTINCT api_key FROM day_tallies WHERE sessions > 0 ORDER BY api_key";
+
+/// Tallies that no session is in any more (after sessions were pruned).
+pub fn empty_tallies((table, _): (&str, &str)) -> String {
+    format!("DELETE FROM {table} WHERE sessions = 0")
+}
+pub const BACKLOG: &str = "SELECT COUNT(*) FROM tally_changes";
+pub const PING: &str = "SELECT CAST(1 AS BIGINT)";

@@ -1,97 +1,37 @@
 //! SQLite: one connection behind a mutex, on blocking threads. SQLite writes one transaction at a
-//! time anyway, and one collector's load is far from needing a pool.
+//! time anyway, and one collector's load is far from needing a pool. The logic shared with
+//! PostgreSQL (`shared`) runs on the blocking thread: SQLite's statements never wait, so its
+//! futures complete as they are polled.
 
-use super::rollup::{self, Change, Changes, SessionRow};
-use super::sql;
-use crate::error::ApiError;
-use crate::queries::{self, Day, Other, Session, Tally, Usage};
-use crate::validate::{Batch, Event};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use std::collections::BTreeMap;
+use super::backend::{Backend, FromRow, Param};
+use super::rollup::{Change, Changes, SessionRow};
+use super::schema::Dialect;
+use super::{migrate, shared, sql, Error, Pruned};
+use crate::validate::Event;
+use rusqlite::{params, Connection, ToSql, TransactionBehavior};
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-/// The primary key of `datapoints` is what makes re-sending idempotent: a session has one `ss`
-/// and at most one `se` per API key. Its order (session before name) also serves the queries,
-/// which read a key's datapoints session by session.
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS datapoints (
-    api_key    TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    name       TEXT NOT NULL CHECK (name IN ('ss', 'se')),
-    time       REAL NOT NULL,     -- Unix seconds, as the SDK stamped it
-    duration   REAL,              -- seconds, for se
-    user_id    TEXT,
-    device_id  TEXT NOT NULL,
-    received   REAL NOT NULL,     -- Unix seconds, when it arrived here
-    PRIMARY KEY (api_key, session_id, name)
-) WITHOUT ROWID;
-
--- Every other datapoint (custom events, purchases, attributes...) as it came. One that is sent
--- again is the same name, time and data from the same device: kept once.
-CREATE TABLE IF NOT EXISTS events (
-    api_key    TEXT NOT NULL,
-    device_id  TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    time       REAL NOT NULL,
-    data       TEXT NOT NULL,     -- its data object, as JSON
-    session_id TEXT,
-    user_id    TEXT,
-    received   REAL NOT NULL,
-    PRIMARY KEY (api_key, device_id, name, time, data)
-) WITHOUT ROWID;
-
-CREATE INDEX IF NOT EXISTS events_by_user ON events (api_key, user_id);
-
--- Kept from datapoints as they arrive (rollup.rs). user_id '' is anonymous.
-CREATE TABLE IF NOT EXISTS sessions (
-    api_key    TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    user_id    TEXT NOT NULL,
-    device_id  TEXT NOT NULL,
-    start_time REAL,
-    end_time   REAL,
-    duration   REAL,
-    day        INTEGER NOT NULL,  -- of its start, else of its end: days since 1970-01-01, UTC
-    PRIMARY KEY (api_key, session_id)
-) WITHOUT ROWID;
--- Each ends in duration: a median is read from the middle of one.
-CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (api_key, user_id, duration);
-CREATE INDEX IF NOT EXISTS sessions_by_device ON sessions (api_key, device_id, duration);
-CREATE INDEX IF NOT EXISTS sessions_by_day ON sessions (api_key, day, duration);
-CREATE TABLE IF NOT EXISTS user_tallies (
-    api_key TEXT NOT NULL, user_id TEXT NOT NULL,
-    sessions INTEGER NOT NULL, open INTEGER NOT NULL, timed INTEGER NOT NULL, total_ms INTEGER NOT NULL, latest REAL NOT NULL,
-    PRIMARY KEY (api_key, user_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS device_tallies (
-    api_key TEXT NOT NULL, device_id TEXT NOT NULL,
-    sessions INTEGER NOT NULL, open INTEGER NOT NULL, timed INTEGER NOT NULL, total_ms INTEGER NOT NULL, latest REAL NOT NULL,
-    PRIMARY KEY (api_key, device_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS day_tallies (
-    api_key TEXT NOT NULL, day INTEGER NOT NULL,
-    sessions INTEGER NOT NULL, open INTEGER NOT NULL, timed INTEGER NOT NULL, total_ms INTEGER NOT NULL, latest REAL NOT NULL,
-    PRIMARY KEY (api_key, day)
-) WITHOUT ROWID;
--- Changes to the tallies, recorded with the datapoints and folded in before a read (rollup.rs).
-CREATE TABLE IF NOT EXISTS tally_changes (
-    api_key TEXT NOT NULL, user_id TEXT NOT NULL, device_id TEXT NOT NULL, day INTEGER NOT NULL,
-    sessions INTEGER NOT NULL, open INTEGER NOT NULL, timed INTEGER NOT NULL, total_ms INTEGER NOT NULL, latest REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS user_tallies_by_latest ON user_tallies (api_key, latest);
-CREATE INDEX IF NOT EXISTS device_tallies_by_latest ON device_tallies (api_key, latest);
--- The sessions table took over what these served.
-DROP INDEX IF EXISTS datapoints_by_user;
-DROP INDEX IF EXISTS datapoints_by_device;
-";
+/// Rows a pruning transaction removes: small, so that writes wait for one at most a few
+/// milliseconds.
+const PRUNE_BATCH: i64 = 500;
 
 #[derive(Clone)]
-pub struct Sqlite(Arc<Mutex<Connection>>);
+pub struct Sqlite {
+    conn: Arc<Mutex<Connection>>,
+    /// Whether a job holds the connection (`connections_in_use`).
+    busy: Arc<AtomicBool>,
+}
+
+/// The connection (or a transaction on it) as a `Backend`.
+pub struct Lite<'a>(&'a Connection);
 
 impl Sqlite {
-    pub fn open(path: &Path) -> rusqlite::Result<Sqlite> {
+    pub fn open(path: &Path) -> Result<Sqlite, Error> {
         let mut conn = Connection::open(path)?;
         // WAL with synchronous=NORMAL: a committed batch survives the process being killed.
         let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
@@ -102,220 +42,290 @@ impl Sqlite {
         // Another process (a second collector, the sqlite3 shell) may hold the lock for a moment.
         conn.busy_timeout(Duration::from_secs(5))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(SCHEMA)?;
-        if tx.query_row(sql::HAS_DATAPOINTS_BUT_NO_SESSIONS, [], |row| row.get(0))? {
-            summarize(&tx)?;
-        }
+        complete(migrate::prepare(&Lite(&tx)))?;
         tx.commit()?;
-        Ok(Sqlite(Arc::new(Mutex::new(conn))))
+        Ok(Sqlite { conn: Arc::new(Mutex::new(conn)), busy: Arc::default() })
     }
 
     /// Runs `job` on the connection on a blocking thread, keeping SQLite off the async workers.
-    async fn run<T, F>(&self, job: F) -> Result<T, ApiError>
+    async fn run<T, F>(&self, job: F) -> Result<T, Error>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
     {
-        let db = Arc::clone(&self.0);
-        let result = tokio::task::spawn_blocking(move || {
+        let (conn, busy) = (Arc::clone(&self.conn), Arc::clone(&self.busy));
+        tokio::task::spawn_blocking(move || {
             // A panic mid-transaction rolled it back when the transaction dropped: the
             // connection is still sound, so a poisoned lock is taken as it is.
-            let mut conn = db.lock().unwrap_or_else(PoisonError::into_inner);
-            job(&mut conn)
+            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            busy.store(true, Ordering::Relaxed);
+            let result = job(&mut conn);
+            busy.store(false, Ordering::Relaxed);
+            result
         })
-        .await;
-        result.map_err(ApiError::internal)?.map_err(ApiError::internal)
+        .await?
     }
 
-    pub async fn insert(&self, batch: Batch, received: f64) -> Result<(), ApiError> {
+    /// Runs shared logic in a transaction (immediate: it may read what it is about to change,
+    /// which another process must not change in between).
+    pub async fn write<T, F>(&self, job: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: AsyncFnOnce(&Lite<'_>) -> Result<T, Error> + Send + 'static,
+    {
         self.run(move |conn| {
-            // Immediate: it reads the sessions it is about to change, which another process
-            // must not change in between.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (key, device) = (&batch.api_key, &batch.device_id);
-            let mut new = Vec::new();
-            {
-                let mut session = tx.prepare_cached(&sql::insert_datapoints("VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))?;
-                let mut other = tx.prepare_cached(&sql::insert_others("VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))?;
-                for e in &batch.events {
-                    if e.is_session() {
-                        let id = e.session_id.as_deref().unwrap_or_default();
-                        if session.execute(params![key, id, e.name, e.time, e.duration, e.user_id, device, received])? == 1 {
-                            new.push((id, e));
-                        }
-                    } else {
-                        other.execute(params![key, device, e.name, e.time, e.data_json(), e.session_id, e.user_id, received])?;
-                    }
-                }
-            }
-            let mut before = BTreeMap::new();
-            {
-                let mut read = tx.prepare_cached(sql::SESSION_ROW)?;
-                for &(id, _) in &new {
-                    let row = read.query_row(params![key, id], |r| {
-                        Ok(SessionRow { user_id: r.get(0)?, device_id: r.get(1)?, start: r.get(2)?, end: r.get(3)?, duration: r.get(4)? })
-                    });
-                    if let Some(row) = row.optional()? {
-                        before.insert(id.to_owned(), row);
-                    }
-                }
-            }
-            let (after, changes) = rollup::apply(&before, &new, device);
-            for (id, row) in &after {
-                write_row(&tx, key, id, row)?;
-            }
-            tally(&tx, key, &changes)?;
-            tx.commit()
+            let result = complete(job(&Lite(&tx)))?;
+            tx.commit()?;
+            Ok(result)
         })
         .await
     }
 
-    pub async fn sessions(&self, key: String, user: Option<String>, device: Option<String>) -> Result<Vec<Session>, ApiError> {
+    /// Runs shared reads, after folding the recorded changes into the tallies when `folded`.
+    pub async fn read<T, F>(&self, folded: bool, job: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: AsyncFnOnce(&Lite<'_>) -> Result<T, Error> + Send + 'static,
+    {
         self.run(move |conn| {
-            let mut query = conn.prepare_cached(&sql::sessions(user.is_some() || device.is_some()))?;
-            let rows = query.query_map(params![key, user, device], |row| {
-                Ok(Session {
-                    session_id: row.get(0)?,
-                    user_id: row.get(1)?,
-                    device_id: row.get(2)?,
-                    start: row.get(3)?,
-                    end: row.get(4)?,
-                    duration: row.get(5)?,
-                    open: row.get(6)?,
-                })
-            })?;
-            rows.collect()
+            if folded {
+                fold(conn)?;
+            }
+            complete(job(&Lite(conn)))
         })
         .await
     }
 
-    pub async fn fold(&self) -> Result<(), ApiError> {
+    pub async fn fold(&self) -> Result<(), Error> {
         self.run(fold).await
     }
 
-    pub async fn usage(&self, key: String, search: Option<String>, limit: usize) -> Result<Usage, ApiError> {
-        self.run(move |conn| {
-            fold(conn)?;
-            let pattern = queries::search_pattern(search.as_deref());
-            let users = tallies(conn, &key, &pattern, limit, sql::USERS)?;
-            Ok(Usage::new(users, tallies(conn, &key, &pattern, limit, sql::DEVICES)?))
-        })
-        .await
-    }
-
-    pub async fn daily(&self, key: String) -> Result<Vec<Day>, ApiError> {
-        self.run(move |conn| {
-            fold(conn)?;
-            let mut query = conn.prepare_cached(sql::DAY_ROWS)?;
-            let days = query.query_map(params![key], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?)))?;
-            let days = days.collect::<rusqlite::Result<Vec<(i64, i64, i64)>>>()?;
-            let days = days.into_iter().map(|(day, sessions, timed)| Ok((day, sessions, median(conn, &key, day, timed, sql::DAYS)?)));
-            Ok(queries::daily(days.collect::<rusqlite::Result<_>>()?))
-        })
-        .await
-    }
-
-    pub async fn events(&self, key: String, user: Option<String>, device: Option<String>) -> Result<Vec<Other>, ApiError> {
-        self.run(move |conn| {
-            let mut query = conn.prepare_cached(sql::EVENTS)?;
-            let rows = query.query_map(params![key, user, device], |row| {
-                Ok(Other::new(row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, &row.get::<_, String>(5)?))
-            })?;
-            rows.collect()
-        })
-        .await
-    }
-
-    pub async fn ping(&self) -> Result<(), ApiError> {
-        self.run(|conn| conn.query_row("SELECT 1", [], |_| Ok(()))).await
-    }
-
-    pub async fn backlog(&self) -> Result<i64, ApiError> {
-        self.run(|conn| conn.query_row("SELECT COUNT(*) FROM tally_changes", [], |row| row.get(0))).await
-    }
-
-    pub fn connections_in_use(&self) -> usize {
-        usize::from(self.0.try_lock().is_err())
-    }
-
-    pub async fn keys(&self) -> Result<Vec<String>, ApiError> {
+    /// Removes the sessions of days before `day` (with their datapoints) and the events of those
+    /// days, `PRUNE_BATCH` rows a transaction, writes taking their turn in between.
+    pub async fn prune(&self, day: i64) -> Result<Pruned, Error> {
+        let mut pruned = Pruned::default();
+        loop {
+            let (sessions, datapoints) = self.run(move |conn| prune_sessions(conn, day, PRUNE_BATCH)).await?;
+            pruned.transactions += 1;
+            (pruned.sessions, pruned.datapoints) = (pruned.sessions + sessions, pruned.datapoints + datapoints);
+            if sessions < PRUNE_BATCH as u64 {
+                break;
+            }
+        }
+        loop {
+            let events = self.run(move |conn| prune_events(conn, day, PRUNE_BATCH)).await?;
+            pruned.transactions += 1;
+            pruned.events += events;
+            if events < PRUNE_BATCH as u64 {
+                break;
+            }
+        }
         self.run(|conn| {
             fold(conn)?;
-            let mut query = conn.prepare_cached(sql::KEYS)?;
-            let rows = query.query_map([], |row| row.get(0))?;
-            rows.collect()
+            for table in [sql::USERS, sql::DEVICES, sql::DAYS] {
+                conn.execute(&sql::empty_tallies(table), [])?;
+            }
+            Ok(())
         })
-        .await
+        .await?;
+        Ok(pruned)
+    }
+
+    /// 1 while a job holds the one connection, else 0.
+    pub fn connections_in_use(&self) -> usize {
+        usize::from(self.busy.load(Ordering::Relaxed))
     }
 }
 
-fn write_row(tx: &Connection, key: &str, id: &str, row: &SessionRow) -> rusqlite::Result<()> {
-    tx.prepare_cached(&sql::upsert_session_rows("VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))?
-        .execute(params![key, id, row.user_id, row.device_id, row.start, row.end, row.duration, row.day()])
-        .map(drop)
-}
-
-fn tally(tx: &Connection, key: &str, changes: &Changes) -> rusqlite::Result<()> {
-    let mut record = tx.prepare_cached(&sql::record_changes("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))?;
-    for Change { user_id, device_id, day, share: s } in &changes.0 {
-        record.execute(params![key, user_id, device_id, day, s.sessions, s.open, s.timed, s.total_ms, s.latest])?;
-    }
-    Ok(())
+/// Runs shared logic on SQLite to its end, on this (blocking) thread.
+fn complete<T>(future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    tokio::runtime::Handle::current().block_on(future)
 }
 
 /// Adds the recorded changes to the tallies (SQLite has one writer at a time: no other fold can
-/// run between the two statements).
-fn fold(conn: &mut Connection) -> rusqlite::Result<()> {
+/// run between the statements).
+fn fold(conn: &mut Connection) -> Result<(), Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for table in [sql::USERS, sql::DEVICES, sql::DAYS] {
         tx.prepare_cached(&sql::fold_into(table, "tally_changes"))?.execute([])?;
     }
     tx.execute("DELETE FROM tally_changes", [])?;
-    tx.commit()
+    Ok(tx.commit()?)
 }
 
-/// Builds `sessions` and the tallies from the datapoints of a database that had none.
-fn summarize(tx: &Connection) -> rusqlite::Result<()> {
-    // Whatever changes were recorded are counted again from the datapoints.
-    tx.execute("DELETE FROM tally_changes", [])?;
-    let mut all = tx.prepare(sql::ALL_SESSION_DATAPOINTS)?;
-    let datapoints =
-        all.query_map([], |r| Ok((r.get(0)?, r.get(1)?, Event::stored(r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?), r.get(6)?)));
-    for (key, rows, changes) in rollup::summaries(datapoints?.collect::<rusqlite::Result<Vec<_>>>()?) {
-        for (id, row) in &rows {
-            write_row(tx, &key, id, row)?;
+/// Removes up to `limit` sessions of days before `day`, their datapoints and their shares of
+/// the tallies, in one transaction: how many sessions and datapoints.
+fn prune_sessions(conn: &mut Connection, day: i64, limit: i64) -> Result<(u64, u64), Error> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let rows = complete(shared::sessions_where(&Lite(&tx), "day < $1 LIMIT $2", &[&day, &limit]))?;
+    complete(shared::forget(&Lite(&tx), &rows))?;
+    let mut datapoints = 0;
+    {
+        let mut points = tx.prepare_cached("DELETE FROM datapoints WHERE api_key = $1 AND session_id = $2")?;
+        let mut sessions = tx.prepare_cached("DELETE FROM sessions WHERE api_key = $1 AND session_id = $2")?;
+        for (key, id, _) in &rows {
+            datapoints += points.execute(params![key, id])? as u64;
+            sessions.execute(params![key, id])?;
         }
-        tally(tx, &key, &changes)?;
     }
-    Ok(())
+    tx.commit()?;
+    Ok((rows.len() as u64, datapoints))
 }
 
-/// The users or devices that match `pattern`, `limit` of them with their medians, and how many
-/// match.
-fn tallies(
-    conn: &Connection,
-    key: &str,
-    pattern: &str,
-    limit: usize,
-    table: (&str, &str),
-) -> rusqlite::Result<(Vec<(String, Tally)>, i64)> {
-    let count = conn.prepare_cached(&sql::tally_count(table))?.query_row(params![key, pattern], |row| row.get(0))?;
-    let mut query = conn.prepare_cached(&sql::tally_rows(table))?;
-    let rows = query.query_map(params![key, pattern, limit as i64], |row| {
-        Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
-    })?;
-    let rows = rows.collect::<rusqlite::Result<Vec<(String, i64, i64, i64, i64)>>>()?;
-    let rows = rows.into_iter().map(|(id, sessions, open, timed, total_ms)| {
-        let median = median(conn, key, &id, timed, table)?;
-        Ok((id, Tally::new(sessions, open, total_ms, median)))
-    });
-    Ok((rows.collect::<rusqlite::Result<_>>()?, count))
+/// Removes up to `limit` events of days before `day`: how many.
+fn prune_events(conn: &mut Connection, day: i64, limit: i64) -> Result<u64, Error> {
+    Ok(conn.execute(
+        "DELETE FROM events WHERE (api_key, device_id, name, time, data, day) IN
+             (SELECT api_key, device_id, name, time, data, day FROM events WHERE day < $1 LIMIT $2)",
+        params![day, limit],
+    )? as u64)
 }
 
-/// The median duration of the `timed` sessions of one user, device or day.
-fn median(conn: &Connection, key: &str, of: impl rusqlite::ToSql, timed: i64, table: (&str, &str)) -> rusqlite::Result<Option<f64>> {
-    let Some((count, from)) = queries::middle_of(timed) else { return Ok(None) };
-    let mut query = conn.prepare_cached(&sql::middle_durations(table))?;
-    let middle = query.query_map(params![key, of, count, from], |row| row.get(0))?.collect::<rusqlite::Result<Vec<f64>>>()?;
-    Ok(queries::median(&middle))
+impl Lite<'_> {
+    /// A statement of `sql`, prepared once. `$N` is a name to SQLite, numbered in order of first
+    /// appearance: the statements' `?N`, numbered as written, are PostgreSQL's `$N`.
+    fn prepare(&self, sql: &str) -> Result<rusqlite::CachedStatement<'_>, Error> {
+        Ok(self.0.prepare_cached(&sql.replace('$', "?"))?)
+    }
+
+    /// Runs a statement once per row of parameters.
+    /// Runs `sql` for each row; how many rows it changed in all.
+    fn each<'p>(&self, sql: &str, rows: impl IntoIterator<Item = Vec<&'p dyn ToSql>>) -> Result<u64, Error> {
+        let mut statement = self.prepare(sql)?;
+        let mut changed = 0;
+        for row in rows {
+            changed += statement.execute(row.as_slice())? as u64;
+        }
+        Ok(changed)
+    }
+}
+
+impl Backend for Lite<'_> {
+    const DIALECT: Dialect = Dialect::Sqlite;
+
+    async fn query<T: FromRow>(&self, sql: &str, params: &[&dyn Param]) -> Result<Vec<T>, Error> {
+        let mut statement = self.prepare(sql)?;
+        let params: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p.lite()).collect();
+        let mut rows = statement.query(params.as_slice())?;
+        let mut read = Vec::new();
+        while let Some(row) = rows.next()? {
+            read.push(T::from_row(row)?);
+        }
+        Ok(read)
+    }
+
+    async fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64, Error> {
+        let params: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p.lite()).collect();
+        Ok(self.prepare(sql)?.execute(params.as_slice())? as u64)
+    }
+
+    async fn execute_batch(&self, sql: &str) -> Result<(), Error> {
+        Ok(self.0.execute_batch(sql)?)
+    }
+
+    async fn make_days(&self, _: &BTreeSet<i64>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    async fn lock_sessions(&self, _: &str, _: &[&str]) -> Result<(), Error> {
+        Ok(())
+    }
+
+    async fn session_rows(&self, key: &str, ids: &[&str]) -> Result<BTreeMap<String, SessionRow>, Error> {
+        let mut rows = BTreeMap::new();
+        for id in ids {
+            let found: Vec<shared::RowColumns> = self.query(&sql::session_rows("$2"), &[&key, id]).await?;
+            rows.extend(found.into_iter().map(shared::session_row));
+        }
+        Ok(rows)
+    }
+
+    async fn insert_datapoints(&self, key: &str, device: &str, received: f64, points: &[(&str, &Event, i64)]) -> Result<(), Error> {
+        self.each(
+            &sql::insert_datapoints("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+            points
+                .iter()
+                .map(|(id, e, day)| vec![&key as &dyn ToSql, id, &e.name, &e.time, &e.duration, &e.user_id, &device, &received, day]),
+        )
+        .map(drop)
+    }
+
+    async fn insert_others(&self, key: &str, device: &str, received: f64, others: &[&Event]) -> Result<u64, Error> {
+        let data: Vec<String> = others.iter().map(|e| e.data_json()).collect();
+        let days: Vec<i64> = others.iter().map(|e| super::rollup::day_of(e.time)).collect();
+        self.each(
+            &sql::insert_others("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+            others.iter().zip(&data).zip(&days).map(|((e, data), day)| {
+                vec![&key as &dyn ToSql, &device, &e.name, &e.time, data, &e.session_id, &e.user_id, &received, day]
+            }),
+        )
+    }
+
+    async fn move_days(&self, key: &str, moves: &[(&str, i64, i64)]) -> Result<(), Error> {
+        for table in ["sessions", "datapoints"] {
+            let one = sql::move_days(table, "SELECT $2 AS id, $3 AS from_day, $4 AS to_day");
+            self.each(&one, moves.iter().map(|(id, from, to)| vec![&key as &dyn ToSql, id, from, to]))?;
+        }
+        Ok(())
+    }
+
+    async fn write_rows(&self, key: &str, rows: &[(&str, &SessionRow)]) -> Result<(), Error> {
+        let days: Vec<i64> = rows.iter().map(|(_, row)| row.day()).collect();
+        self.each(
+            &sql::upsert_session_rows("VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+            rows.iter()
+                .zip(&days)
+                .map(|((id, r), day)| vec![&key as &dyn ToSql, id, &r.user_id, &r.device_id, &r.start, &r.end, &r.duration, day]),
+        )
+        .map(drop)
+    }
+
+    async fn record(&self, key: &str, changes: &Changes) -> Result<(), Error> {
+        self.each(
+            &sql::record_changes("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+            changes.0.iter().map(|Change { user_id, device_id, day, share: s }| {
+                vec![&key as &dyn ToSql, user_id, device_id, day, &s.sessions, &s.open, &s.timed, &s.total_ms, &s.latest]
+            }),
+        )
+        .map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Db, Pruned};
+    use crate::validate::{Batch, Event};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pruning_goes_a_few_hundred_sessions_a_transaction() {
+        let path = std::env::temp_dir().join(format!("collector-prune-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let db = Db::open(path.to_str().unwrap()).await.unwrap();
+        let point = |name: &str, n: usize, time: f64, duration| Event {
+            name: name.into(),
+            time,
+            session_id: Some(format!("s{n}")),
+            user_id: None,
+            duration,
+            data: Default::default(),
+        };
+        // 1,200 sessions on day 10, 3 on day 20, sent 100 a batch.
+        for first in (0..1203).step_by(100) {
+            let events = (first..1203.min(first + 100))
+                .flat_map(|n| {
+                    let start = if n < 1200 { 10.0 } else { 20.0 } * 86_400.0;
+                    [point("ss", n, start, None), point("se", n, start + 5.0, Some(5.0))]
+                })
+                .collect();
+            db.insert(Batch { api_key: "k".into(), device_id: "d".into(), events, rejected: Vec::new() }, 0.0).await.unwrap();
+        }
+        // Thirty days from day 45: day 15 is the first kept.
+        let pruned = db.prune(30, 45.5 * 86_400.0).await.unwrap();
+        // Three transactions of sessions (500, 500, 200), one of events (none).
+        assert_eq!(pruned, Pruned { sessions: 1200, datapoints: 2400, events: 0, partitions: 0, transactions: 4 });
+        let left = serde_json::to_value(db.usage("k".into(), None, 10).await.unwrap()).unwrap();
+        assert_eq!((&left["users"][0]["sessions"], &left["devices"][0]["sessions"]), (&3.into(), &3.into()));
+        let _ = std::fs::remove_file(&path);
+    }
 }
