@@ -80,13 +80,14 @@ as_postgres() {
 # A throwaway PostgreSQL server on a free port in a temporary directory. Sets PG_URL (the server,
 # without a database name) and PG_DIR; stop it with stop_postgres. postgres_down and postgres_up
 # stop and start it again on the same port and data (given PG_DIR), as a database outage does.
+# PG_OPTIONS: more server options (`-c name=value`).
 start_postgres() {
   ensure_postgres
   PG_DIR=$(mktemp -d)
   local port; port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
   [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
   as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
-  echo "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" > "$PG_DIR/options"
+  echo "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 ${PG_OPTIONS:-}" > "$PG_DIR/options"
   postgres_up
   PG_URL="postgres://postgres@127.0.0.1:$port"
 }

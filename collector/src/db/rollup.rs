@@ -82,7 +82,7 @@ pub fn apply<'a>(
     for (id, row) in &after {
         changes.moved(before.get(*id), row);
     }
-    (after, changes)
+    (after, changes.merged())
 }
 
 /// A key's sessions as its datapoints make them, `(session, row)`, and their tallies.
@@ -145,6 +145,26 @@ pub struct Change {
 pub struct Changes(pub Vec<Change>);
 
 impl Changes {
+    /// The changes to one user's, device's and day's tallies added together, in key order: a
+    /// batch records one row per tally it moves (usually one: a device's batch is one user's
+    /// sessions on one day), not two or three per session, and the fold has that much less to add.
+    fn merged(self) -> Changes {
+        let mut merged: BTreeMap<(String, String, i64), Share> = BTreeMap::new();
+        for Change { user_id, device_id, day, share } in self.0 {
+            merged
+                .entry((user_id, device_id, day))
+                .and_modify(|sum| {
+                    sum.sessions += share.sessions;
+                    sum.open += share.open;
+                    sum.timed += share.timed;
+                    sum.total_ms += share.total_ms;
+                    sum.latest = sum.latest.max(share.latest);
+                })
+                .or_insert(share);
+        }
+        Changes(merged.into_iter().map(|((user_id, device_id, day), share)| Change { user_id, device_id, day, share }).collect())
+    }
+
     /// A session went from `before` to `after`: its share leaves the tallies it was in and joins
     /// those it is in now.
     pub fn moved(&mut self, before: Option<&SessionRow>, after: &SessionRow) {

@@ -39,6 +39,11 @@ impl Sqlite {
             tracing::warn!("the database is in journal mode {mode}, not WAL");
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A checkpoint every 4,000 pages of WAL (16 MB), not SQLite's 1,000: a batch writes eight
+        // or so pages (its session's row, that row's indexes, the recorded changes) where it
+        // wrote five before the summaries, and at 1,000 the checkpoints, each copying pages back
+        // under the connection's lock, came every hundred batches or so (scripts/load.sh).
+        conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
         // Another process (a second collector, the sqlite3 shell) may hold the lock for a moment.
         conn.busy_timeout(Duration::from_secs(5))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
