@@ -163,7 +163,8 @@ fn fold(conn: &mut Connection) -> Result<(), Error> {
 /// the tallies, in one transaction: how many sessions and datapoints.
 fn prune_sessions(conn: &mut Connection, day: i64, limit: i64) -> Result<(u64, u64), Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let rows = complete(shared::sessions_where(&Lite(&tx), "day < $1 LIMIT $2", &[&day, &limit]))?;
+    let old = format!("api_key IN ({}) AND day < $1 LIMIT $2", keys("sessions"));
+    let rows = complete(shared::sessions_where(&Lite(&tx), &old, &[&day, &limit]))?;
     complete(shared::forget(&Lite(&tx), &rows))?;
     let mut datapoints = 0;
     {
@@ -180,11 +181,23 @@ fn prune_sessions(conn: &mut Connection, day: i64, limit: i64) -> Result<(u64, u
 
 /// Removes up to `limit` events of days before `day`: how many.
 fn prune_events(conn: &mut Connection, day: i64, limit: i64) -> Result<u64, Error> {
-    Ok(conn.execute(
-        "DELETE FROM events WHERE (api_key, device_id, name, time, data, day) IN
-             (SELECT api_key, device_id, name, time, data, day FROM events WHERE day < $1 LIMIT $2)",
-        params![day, limit],
-    )? as u64)
+    let old = format!(
+        "DELETE FROM events WHERE (api_key, day, device_id, name, time, data) IN
+             (SELECT api_key, day, device_id, name, time, data FROM events WHERE api_key IN ({}) AND day < $1 LIMIT $2)",
+        keys("events")
+    );
+    Ok(conn.execute(&old, params![day, limit])? as u64)
+}
+
+/// The API keys of `table`, read by a loose scan of the index that starts with the key: old days
+/// are then found key by key through `sessions_by_day` and `events`' own key, with no index on
+/// `day` alone to keep up on every write.
+fn keys(table: &str) -> String {
+    format!(
+        "WITH RECURSIVE keys(k) AS (SELECT MIN(api_key) FROM {table}
+                                   UNION ALL SELECT (SELECT MIN(api_key) FROM {table} WHERE api_key > k) FROM keys WHERE k IS NOT NULL)
+         SELECT k FROM keys WHERE k IS NOT NULL"
+    )
 }
 
 impl Lite<'_> {
@@ -194,7 +207,6 @@ impl Lite<'_> {
         Ok(self.0.prepare_cached(&sql.replace('$', "?"))?)
     }
 
-    /// Runs a statement once per row of parameters.
     /// Runs `sql` for each row; how many rows it changed in all.
     fn each<'p>(&self, sql: &str, rows: impl IntoIterator<Item = Vec<&'p dyn ToSql>>) -> Result<u64, Error> {
         let mut statement = self.prepare(sql)?;
