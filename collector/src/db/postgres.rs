@@ -162,8 +162,12 @@ impl Postgres {
             // the next waits for the drop (a batch touches `sessions` first: no circle).
             tx.batch_execute(&format!("{}; LOCK TABLE sessions, datapoints, events IN ACCESS EXCLUSIVE MODE", partitions::LOCK)).await?;
             let b = Pg(&tx);
-            let rows = shared::sessions_where(&b, "day = $1", &[&old]).await?;
+            // The day's sessions, key by key through `sessions_by_day` (the keys that have
+            // sessions that day are in the tallies, folded or not).
+            let keys = "api_key IN (SELECT api_key FROM day_tallies WHERE day = $1 UNION SELECT api_key FROM tally_changes WHERE day = $1)";
+            let rows = shared::sessions_where(&b, &format!("{keys} AND day = $1"), &[&old]).await?;
             shared::forget(&b, &rows).await?;
+            b.execute(&format!("DELETE FROM sessions WHERE {keys} AND day = $1"), &[&old]).await?;
             let counts: Vec<(i64, i64)> = b
                 .query("SELECT (SELECT COUNT(*) FROM datapoints WHERE day = $1), (SELECT COUNT(*) FROM events WHERE day = $1)", &[&old])
                 .await?;
