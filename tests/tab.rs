@@ -132,19 +132,20 @@ fn logged(effects: &[Effect]) -> Vec<Message> {
 const T: u64 = 1_767_225_600_000;
 
 #[test]
-fn before_initialize_calls_are_refused_quietly_and_a_flush_callback_hears_true_once() {
+fn before_initialize_calls_are_refused_said_once_and_a_flush_callback_hears_true_once() {
     let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    // The commonest mistake of a first integration is said, logging off, once a page.
     let (reply, effects) = call(&mut tab, &mut browser, T, Method::OpenSession, Arg::Absent);
-    assert_eq!((reply, logged(&effects)), (Reply::Nothing, vec![]), "logging is off");
+    assert_eq!((reply, logged(&effects)), (Reply::Nothing, vec![Message::NotInitialized]), "logging is off");
     let (_, effects) = call(&mut tab, &mut browser, T, Method::RequestImmediateDataFlush, Arg::Function(7));
-    assert_eq!(effects, vec![Effect::Call { function: 7, json: "true".into(), once: true }]);
+    assert_eq!(effects, vec![Effect::Call { function: 7, json: "true".into(), once: true }], "said once");
     // A function nothing keeps is let go.
     let (_, effects) = call(&mut tab, &mut browser, T, Method::ChangeUser, Arg::Function(8));
     assert!(effects.contains(&Effect::Forget(8)), "{effects:?}");
     let (_, effects) = call(&mut tab, &mut browser, T, Method::ToggleLogging, Arg::Absent);
     assert_eq!(logged(&effects), vec![Message::LoggingEnabled]);
     let (_, effects) = call(&mut tab, &mut browser, T, Method::GetUserId, Arg::Absent);
-    assert_eq!(logged(&effects), vec![Message::NotInitialized]);
+    assert_eq!(logged(&effects), vec![], "once a page, logging on too");
     let (reply, effects) = call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("  ".into()));
     assert_eq!((reply, logged(&effects)), (Reply::Bool(false), vec![Message::NoApiKey]));
 }
@@ -309,4 +310,20 @@ fn the_cookie_lasts_cookie_expiry_in_days() {
     assert_eq!(days(Some(Arg::Number(30.0))), 30);
     assert_eq!(days(Some(Arg::Number(-1.0))), 400);
     assert_eq!(days(Some(Arg::Text("30".into()))), 400);
+}
+
+#[test]
+fn a_base_url_that_is_no_address_refuses_initialize_with_the_option_named() {
+    for bad in ["not a url at all", "ftp://sdk.example.com", "https://", "sdk.exam ple.com/api", "https://sdk.example.com/a b"] {
+        let (mut tab, mut browser) = (Tab::new(), Browser::default());
+        let (reply, effects) =
+            call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), options(&[("baseUrl", Arg::Text(bad.into()))]));
+        assert_eq!((reply, logged(&effects)), (Reply::Bool(false), vec![Message::BaseUrlInvalid]), "{bad}: said, logging off");
+        assert!(browser.storage.is_empty(), "{bad}");
+    }
+    for good in ["sdk.example.com", "https://sdk.example.com:8443/api/v3", "http://127.0.0.1:8080", "HTTPS://[::1]:8080", ""] {
+        let (mut tab, mut browser) = (Tab::new(), Browser::default());
+        let fields = options(&[("baseUrl", Arg::Text(good.into()))]);
+        assert_eq!(call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), fields).0, Reply::Bool(true), "{good}");
+    }
 }

@@ -49,6 +49,9 @@ for (const name of ['__wbg_get_imports', '__wbg_finalize_init']) {
   if (!token(`function ${name}`).test(glueText)) throw new Error(`the wasm-bindgen glue has no ${name}: update scripts/lib/package.mjs`);
 }
 glueText += '\nexport { __wbg_get_imports, __wbg_finalize_init };\n';
+// The glue's own init, unused, would fetch a .wasm beside the module: its URL, from import.meta,
+// has no meaning in the classic-script loader (esbuild warned on every build).
+edit(/new URL\((['"])appboy_wasm_bg\.wasm\1, import\.meta\.url\)/, 'undefined', "the glue's .wasm URL");
 const glue = resolve(bindgen, 'glue.js');
 writeFileSync(glue, glueText);
 
@@ -116,5 +119,5 @@ for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg, name),
 // The types, written by hand beside front.js (the wasm exports one untyped entry point).
 writeFileSync(join(pkg, 'appboy_wasm.d.ts'), readFileSync(join(ROOT, 'src/package/appboy_wasm.d.ts')));
 
-console.log(`wasm ${wasm.length} B (${gz(wasm)} B gzipped), embedded with shift ${best.shift}`);
-for (const [name, text] of Object.entries(files)) console.log(`${name}: ${Buffer.byteLength(text)} B, ${gz(text)} B gzipped`);
+console.log(`wasm ${wasm.length} B, embedded with shift ${best.shift}`);
+for (const [name, text] of Object.entries(files)) console.log(`${name}: ${Buffer.byteLength(text)} B`);

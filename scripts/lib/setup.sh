@@ -54,13 +54,15 @@ ensure_node_modules() {
   export PATH="$ROOT/node_modules/.bin:$PATH"
 }
 
-# Packs pkg/ as npm would publish it into target/npm; prints the tarball's path. Needs
-# scripts/build.sh to have run.
+# Packs pkg/ as npm would publish it into target/npm, with the command the README gives a
+# newcomer (`npm pack ./pkg`, from the root: a bare `pkg` is the registry's package of that name);
+# prints the tarball's path. Needs scripts/build.sh to have run.
 pack_pkg() {
   [ -f "$ROOT/pkg/package.json" ] || { say "pkg/ is missing: run scripts/build.sh first"; return 1; }
+  grep -q '`npm pack ./pkg`' "$ROOT/README.md" || { say "the README no longer says \`npm pack ./pkg\`: update pack_pkg with it"; return 1; }
   mkdir -p "$ROOT/target/npm"
   local tarball
-  tarball=$(cd "$ROOT/pkg" && npm pack --pack-destination "$ROOT/target/npm" --silent | tail -n 1)
+  tarball=$(cd "$ROOT" && npm pack ./pkg --pack-destination "$ROOT/target/npm" --silent | tail -n 1)
   [ -n "$tarball" ] && [ -f "$ROOT/target/npm/$tarball" ] || { say "npm pack of pkg/ failed"; return 1; }
   echo "$ROOT/target/npm/$tarball"
 }

@@ -84,6 +84,8 @@ pub struct Tab {
     crawler: bool,
     /// `initialize` said `noCookies`: the opt-out is kept in localStorage too.
     no_cookies: bool,
+    /// A call before `initialize()` was reported: once a page is enough.
+    told_early: bool,
     subscriptions_made: u32,
 }
 
@@ -309,7 +311,7 @@ impl Tab {
                     out.say(Message::NoApiKey);
                     return Reply::Bool(false);
                 };
-                let options = Options::read(b, out);
+                let Some(options) = Options::read(b, out) else { return Reply::Bool(false) };
                 self.no_cookies = options.no_cookies;
                 self.sdk = Some(Sdk::new(now, key.into(), options, host, out));
                 Reply::Bool(true)
@@ -317,7 +319,7 @@ impl Tab {
             RequestImmediateDataFlush => {
                 // Nothing of this page waits: the README says so.
                 let callback = flush_callback(a, out);
-                out.say_with(Message::NotInitialized, &json::number(method as u64), "");
+                self.early(method, out);
                 if let Some(f) = callback {
                     out.call(f, "true", true);
                 }
@@ -334,9 +336,17 @@ impl Tab {
             }
             SetSdkAuthenticationSignature if signature(a).is_none() => Reply::Nothing,
             _ => {
-                out.say_with(Message::NotInitialized, &json::number(method as u64), "");
+                self.early(method, out);
                 Reply::Nothing
             }
+        }
+    }
+
+    /// A call before `initialize()`, the commonest mistake of a first integration: said once a
+    /// page, logging on or off.
+    fn early(&mut self, method: Method, out: &mut Out) {
+        if !core::mem::replace(&mut self.told_early, true) {
+            out.say_with(Message::NotInitialized, &json::number(method as u64), "");
         }
     }
 

@@ -5,6 +5,7 @@ use super::effects::Out;
 use super::host::Arg;
 use super::protocol::Message;
 use crate::engine::{session_timeout, Millis, TimeoutChoice, Uuid};
+use crate::wire::is_base_url;
 use alloc::string::String;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
@@ -38,8 +39,9 @@ pub struct Options {
 }
 
 impl Options {
-    /// Reads the second argument of `initialize`: an options object, or the timeout itself.
-    pub fn read(value: &Arg, out: &mut Out) -> Options {
+    /// Reads the second argument of `initialize`: an options object, or the timeout itself;
+    /// `None` when the SDK cannot start with them (a `baseUrl` that is no address).
+    pub fn read(value: &Arg, out: &mut Out) -> Option<Options> {
         // Logging first, so that what follows can be logged.
         let on = |name| matches!(value.field(name), Arg::Bool(true));
         if on("enableLogging") {
@@ -77,6 +79,11 @@ impl Options {
         if base_url.is_none() && !base.is_absent() {
             out.say(Message::BaseUrlNotString);
         }
+        // Requests to an address that cannot be one would fail for ever: refused at once instead.
+        if base_url.as_deref().is_some_and(|b| !is_base_url(b)) {
+            out.say_with(Message::BaseUrlInvalid, base_url.as_deref().unwrap_or_default(), "");
+            return None;
+        }
 
         let interval = value.field("flushIntervalInSeconds");
         let flush_interval = match interval.number() {
@@ -105,7 +112,7 @@ impl Options {
             out.say(Message::BadDeviceId);
         }
 
-        Options {
+        Some(Options {
             timeout,
             base_url,
             flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis,
@@ -113,6 +120,6 @@ impl Options {
             no_cookies: on("noCookies"),
             cookie_days,
             device,
-        }
+        })
     }
 }

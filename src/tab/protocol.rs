@@ -108,12 +108,12 @@ numbered!(
         FlushIntervalInvalid,
         /// How many.
         OutboxFull,
-        /// The address, and the cause.
+        /// The address, and the answer's status.
         SendFailed,
         /// How many.
         BatchRefused,
         LoggingEnabled,
-        /// The method's number (browser.js names it).
+        /// The method's number (browser.js names it); shown even with logging off, once a page.
         NotInitialized,
         InitializedAgain,
         /// Shown even with logging off: without a key nothing else can work.
@@ -134,12 +134,18 @@ numbered!(
         Crawler,
         BadDeviceId,
         CookieExpiryInvalid,
+        /// The option's value; shown even with logging off: `initialize` refused it.
+        BaseUrlInvalid,
+        /// The address (`SendFailed` names the status).
+        SendFailedNetwork,
+        /// The address.
+        SendFailedNoAnswer,
     }
 );
 
 impl Message {
     /// Shown even when logging is off.
     pub fn always(self) -> bool {
-        matches!(self, Message::NoApiKey | Message::CallbackThrew)
+        matches!(self, Message::NoApiKey | Message::CallbackThrew | Message::NotInitialized | Message::BaseUrlInvalid)
     }
 }

@@ -273,6 +273,9 @@ impl Sdk {
 
     /// Hands an input to the delivery machine and carries out its step, in the order `Step` gives.
     pub fn deliver(&mut self, now: Millis, input: Deliver, out: &mut Out) {
+        // What a failure would come from: an answer's status, none (a network error), or, from
+        // anything else, the request's deadline passing without an answer.
+        let status = if let Deliver::Answer(answer) = &input { Some(answer.status) } else { None };
         let step = self.delivery.handle(now, input);
         if step.dropped > 0 {
             out.say_with(Message::OutboxFull, &json::number(step.dropped as u64), "");
@@ -316,7 +319,11 @@ impl Sdk {
             None => {}
         }
         if step.failed {
-            out.say_with(Message::SendFailed, &self.url, "");
+            match status {
+                Some(Some(status)) => out.say_with(Message::SendFailed, &self.url, &json::number(status.into())),
+                Some(None) => out.say_with(Message::SendFailedNetwork, &self.url, ""),
+                None => out.say_with(Message::SendFailedNoAnswer, &self.url, ""),
+            }
         }
         for (callback, ok) in step.settled {
             self.waiting.retain(|w| *w != callback);

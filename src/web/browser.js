@@ -194,10 +194,10 @@ const MESSAGES = [
   ['warn', 'baseUrl is not a string; using this origin'], // BaseUrlNotString
   ['warn', 'flushIntervalInSeconds is not a number of at least 1; using 10'], // FlushIntervalInvalid
   ['warn', 'the outbox is full; dropped the %1 oldest datapoints'], // OutboxFull
-  ['warn', 'sending failed; will try again'], // SendFailed
+  ['warn', 'sending to %1 failed: the endpoint answered %2; will try again'], // SendFailed
   ['error', 'the endpoint refused a batch; dropped its %1 datapoints'], // BatchRefused
   ['log', 'logging enabled'], // LoggingEnabled
-  ['warn', '%m was called before initialize(); ignoring it'], // NotInitialized
+  ['warn', '%m was called before initialize(): ignoring it (call appboy.initialize(apiKey, options) first; said once a page)'], // NotInitialized
   ['warn', 'initialize() again: the first configuration stays'], // InitializedAgain
   ['error', 'initialize() needs the API key as a non-empty string'], // NoApiKey
   ['error', 'changeUser() needs a non-empty string of at most 997 bytes'], // BadUserId
@@ -212,6 +212,9 @@ const MESSAGES = [
   ['info', 'ignoring activity from crawler bot %1 (allowCrawlerActivity: true tracks it)'], // Crawler
   ['error', 'deviceId is not a UUID; ignoring it'], // BadDeviceId
   ['warn', 'cookieExpiryInDays is not a positive number; using 400'], // CookieExpiryInvalid
+  ['error', 'initialize(): baseUrl "%1" is not an address (a host such as sdk.example.com, or an https:// URL); not initialized'], // BaseUrlInvalid
+  ['warn', 'sending to %1 failed: a network error (offline, the host not found, the connection refused, or CORS); will try again'], // SendFailedNetwork
+  ['warn', 'sending to %1 failed: no answer within 30 s; will try again'], // SendFailedNoAnswer
 ];
 
 // Carries out effect `kind` (`tab::EffectKind`) with its values.
