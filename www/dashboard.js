@@ -15,7 +15,9 @@ const seconds = (s) => (!Number.isFinite(s) ? '–' : s < 90 ? `${Math.round(s)}
 const short = (id) => (id == null ? 'anonymous' : id.length > 20 ? `${id.slice(0, 8)}…` : id);
 const when = (t) => (Number.isFinite(t) ? new Date(t * 1000).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–');
 
-// What the timeline shows: a user (`null`: the anonymous sessions) or a device.
+// What the timeline shows: a user (`id` null: the anonymous sessions) or a device. `picked`: what
+// the viewer clicked; until then, the most recently active user, followed as the data moves.
+let picked = null;
 let selected = null;
 
 function askForToken() {
@@ -73,7 +75,7 @@ function fillTable(table, rows, field) {
     const id = row[field] ?? null;
     tr.dataset.id = id ?? '';
     tr.setAttribute('aria-selected', String(selected !== undefined && selected?.field === field && selected.id === id));
-    tr.onclick = () => { selected = { field, id }; refresh(); };
+    tr.onclick = () => { picked = { field, id }; refresh(); };
     for (const [text, numeric] of [[short(id), false], [number(row.sessions), true], [number(row.open), true],
       [seconds(row.total_seconds), true], [seconds(row.median_seconds), true]]) {
       const td = document.createElement('td');
@@ -85,33 +87,49 @@ function fillTable(table, rows, field) {
   }));
 }
 
-// One row per day with sessions, one bar per session from its start to its end (or to now,
-// dashed, if open): weeks of sessions stay readable.
+// The selected user's or device's sessions, one bar each from its start to its end (or to now,
+// dashed, if open), on an axis fitted to them: sessions within a day share one row, whose axis
+// runs from the first start to the last end (a ten-second demo session is a bar you can see and
+// hover); longer spans get one row per day, midnight to midnight, so that weeks stay readable.
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200];
 function drawTimeline(sessions) {
   const box = $('timeline');
   if (!sessions.length) return box.replaceChildren('No sessions yet.');
   const now = Date.now() / 1000;
+  const spans = sessions.map((s) => { const start = s.start ?? s.end; return [s, start, s.end ?? (s.open ? now : start)]; });
+  const first = Math.min(...spans.map(([, start]) => start));
+  const last = Math.max(...spans.map(([, , end]) => end));
   const day = (t) => new Date(t * 1000).toISOString().slice(0, 10);
-  const rows = [...new Set(sessions.map((s) => day(s.start ?? s.end)))];
-  const width = 900, label = 92, row = 26, top = 22;
-  const x = (t) => label + (t / 86400) * (width - label - 10);
+  const fitted = last - first <= 86400;
+  // The axis: [from, to] in seconds, and the rows' labels and origins.
+  const pad = Math.max((last - first) * 0.05, 2);
+  const [from, to] = fitted ? [first - pad, last + pad] : [0, 86400];
+  const rows = fitted ? [''] : [...new Set(spans.map(([, start]) => day(start)))];
+  const origin = (start) => (fitted ? 0 : Date.parse(`${day(start)}T00:00:00Z`) / 1000);
+  const width = 900, label = fitted ? 10 : 92, row = 26, top = 22;
+  const x = (t) => label + ((t - from) / (to - from)) * (width - label - 10);
   const svg = el('svg', { viewBox: `0 0 ${width} ${top + rows.length * row + 6}`, width: '100%', role: 'img', 'aria-label': 'Sessions over time' });
-  for (const h of [0, 6, 12, 18, 24]) {
-    svg.append(el('text', { x: x(h * 3600), y: 14, 'text-anchor': h === 0 ? 'start' : h === 24 ? 'end' : 'middle', 'font-size': 11, fill: '#6b7385' }, `${h}:00`));
-    svg.append(el('line', { x1: x(h * 3600), x2: x(h * 3600), y1: 18, y2: top + rows.length * row, stroke: '#e3e6ee' }));
+  const step = fitted ? STEPS.find((s) => (to - from) / s <= 6) ?? 86400 : 6 * 3600;
+  const tick = (t) => fitted
+    ? new Date(t * 1000).toLocaleTimeString([], step < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' })
+    : `${t / 3600}:00`;
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+    const anchor = x(t) > width - 50 ? 'end' : x(t) < label + 50 ? 'start' : 'middle';
+    svg.append(el('text', { class: 'tick', x: x(t), y: 14, 'text-anchor': anchor, 'font-size': 11, fill: '#6b7385' }, tick(t)));
+    svg.append(el('line', { x1: x(t), x2: x(t), y1: 18, y2: top + rows.length * row, stroke: '#e3e6ee' }));
   }
   rows.forEach((d, i) => svg.append(el('text', { x: 0, y: top + i * row + 17, 'font-size': 12, fill: '#1d2330' }, d)));
-  for (const s of sessions) {
-    const start = s.start ?? s.end;
-    const end = s.end ?? (s.open ? now : start);
-    const midnight = Date.parse(`${day(start)}T00:00:00Z`) / 1000;
-    const y = top + rows.indexOf(day(start)) * row + 4;
+  for (const [s, start, end] of spans) {
+    const o = origin(start);
+    const y = top + rows.indexOf(fitted ? '' : day(start)) * row + 4;
+    const left = x(start - o);
     const bar = el('rect', {
-      x: x(start - midnight), y, width: Math.max(x(Math.min(end, midnight + 86400) - midnight) - x(start - midnight), 3), height: 16, rx: 4,
+      x: left, y, width: Math.max(x(Math.min(end - o, to)) - left, 3), height: 16, rx: 4,
       fill: s.open ? '#e9fbf3' : '#7b3fe4', stroke: s.open ? '#1a9e6a' : 'none', 'stroke-dasharray': s.open ? '4 3' : '',
       class: s.open ? 'session open' : 'session',
     });
-    bar.append(el('title', {}, `${s.session_id}\n${when(start)} → ${s.open ? 'open' : when(s.end)}${s.duration != null ? ` (${seconds(s.duration)})` : ''}`));
+    const length = s.duration ?? (s.open ? now - start : null);
+    bar.append(el('title', {}, `${s.session_id}\n${when(start)} → ${s.open ? 'open' : when(s.end)}${length != null ? ` (${seconds(length)}${s.open ? ' so far' : ''})` : ''}`));
     svg.append(bar);
   }
   box.replaceChildren(svg);
@@ -133,8 +151,8 @@ async function refresh() {
     const q = encodeURIComponent($('search').value.trim());
     const [days, usage] = await Promise.all([json(`/api/v3/daily?api_key=${key}`), json(`/api/v3/usage?api_key=${key}&limit=${LIST}&q=${q}`)]);
     drawDaily(days);
-    // The most recently active user until one is chosen.
-    if (selected === null && usage.users.length) selected = { field: 'user_id', id: usage.users[0].user_id ?? null };
+    // The most recently active user until the viewer picks one: a new user shows at once.
+    selected = picked ?? (usage.users.length ? { field: 'user_id', id: usage.users[0].user_id ?? null } : null);
     fillTable($('users'), usage.users, 'user_id');
     fillTable($('devices'), usage.devices, 'device_id');
     $('users-count').textContent = `${number(usage.users.length)} of ${number(usage.users_matching)}`;
@@ -153,7 +171,7 @@ async function refresh() {
     refreshing = false;
   }
 }
-picker.onchange = () => { selected = null; refresh(); };
+picker.onchange = () => { picked = null; refresh(); };
 let typing;
 $('search').oninput = () => { clearTimeout(typing); typing = setTimeout(refresh, 250); };
 setInterval(() => document.visibilityState === 'visible' && refresh(), 3000);

@@ -29,7 +29,7 @@ document.getElementById('panel').outerHTML = `
   </section>
   <section>
     <h2>Datapoints</h2>
-    <div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem">
+    <div class="pair">
       <div><h3 class="muted" style="font-size:.9rem;margin:0 0 .4rem">Waiting in localStorage</h3><ol class="log" id="queued"></ol></div>
       <div><h3 class="muted" style="font-size:.9rem;margin:0 0 .4rem">Stored by the collector (this device)</h3><ol class="log" id="acked"></ol></div>
     </div>

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { launchBrowser, startCollector, openPage, eventually, ROOT } from './harness.mjs';
 
 const KEY = 'site-key';
+// Where the pictures go: target/screenshots, or docs/ for the README (scripts/screenshots.sh).
+const shots = process.env.SCREENSHOTS ?? join(ROOT, 'target/screenshots');
 const DAYS = 30;
 const USERS = 400;
 let collector, browser;
@@ -86,8 +88,8 @@ test('10,000 sessions over 30 days: the chart, the lists, search, a user\'s time
     assert.deepEqual(bars.sort(), mine.map((s) => [s.id, s.open]).sort());
   });
   assert.deepEqual(await noNaN(page), []);
-  mkdirSync(join(ROOT, 'target/screenshots'), { recursive: true });
-  await page.screenshot({ path: join(ROOT, 'target/screenshots/dashboard-site.png'), fullPage: true });
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'dashboard-site.png'), fullPage: true });
   assert.deepEqual([...page.errors, ...page.logs.filter((l) => l.startsWith('error'))], []);
   await context.close();
 });
@@ -99,6 +101,6 @@ test('on a phone: nothing wider than the screen, the lists and the timeline stil
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide on a ${widths[1]} px screen`);
   assert.deepEqual(await noNaN(page), []);
-  await page.screenshot({ path: join(ROOT, 'target/screenshots/dashboard-phone.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'dashboard-phone.png'), fullPage: true });
   await context.close();
 });

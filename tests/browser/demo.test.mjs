@@ -85,9 +85,59 @@ test('visit, leave for longer than the timeout, return: the dashboard goes from 
     assert.deepEqual(bars.filter(([id]) => id === first || id === second).sort(), [[first, false], [second, true]].sort());
   });
 
-  mkdirSync(join(ROOT, 'target/screenshots'), { recursive: true });
-  await dashboard.screenshot({ path: join(ROOT, 'target/screenshots/dashboard.png'), fullPage: true });
+  // Seconds-long sessions on an axis fitted to them: bars you can see and hover, ticks in seconds.
+  const widths = await dashboard.evaluate((ids) => [...document.querySelectorAll('svg rect.session')]
+    .filter((r) => ids.includes(r.textContent.split('\n')[0])).map((r) => Number(r.getAttribute('width'))), [first, second]);
+  assert.ok(widths.length === 2 && widths.every((w) => w >= 40), `bars of ${widths} units of 900`);
+  assert.ok((await dashboard.locator('svg text.tick').count()) >= 3);
+
+  // A user change on the site: the dashboard, where nobody picked a row, follows to the new user.
+  // (The site's clock catches up with real time first: the most recently active is by time.)
+  await page.clock.fastForward(Math.max(0, Date.now() - await page.evaluate(() => Date.now())) + 1000);
+  await page.fill('#user', 'alice');
+  await page.click('#user-form button');
+  await page.click('#flush');
+  await eventually(async () => assert.equal(await dashboard.textContent('#selected'), 'user alice'), { timeout: 8000 });
+  const alice = await page.evaluate(() => document.getElementById('session').textContent);
+  await eventually(async () => {
+    const ids = await dashboard.evaluate(() => [...document.querySelectorAll('svg rect.session')].map((r) => r.textContent.split('\n')[0]));
+    assert.deepEqual(ids, [alice]);
+  }, { timeout: 8000 });
+
+  // The README's picture of the dashboard (scripts/screenshots.sh writes it to docs/): this
+  // device's timeline, picked by the viewer: the first session ended when the page was left, the
+  // next ones as time went on and the user changed, and alice's open.
+  await dashboard.click(`#devices tbody tr[data-id="${device}"]`);
+  await eventually(async () => {
+    const ids = await dashboard.evaluate(() => [...document.querySelectorAll('svg rect.session')].map((r) => r.textContent.split('\n')[0]));
+    assert.ok([first, second, alice].every((id) => ids.includes(id)), `${ids}`);
+  }, { timeout: 8000 });
+  const shots = process.env.SCREENSHOTS ?? join(ROOT, 'target/screenshots');
+  mkdirSync(shots, { recursive: true });
+  await dashboard.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
   assert.deepEqual([...problems(page), ...problems(dashboard)], []);
   await site.close();
   await board.close();
+});
+
+test('the demo site fits a phone: no horizontal scroll at 390 pixels, nothing clipped', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  for (const path of ['/www/', '/www/pricing.html', `/www/dashboard.html#token=${collector.token}`]) {
+    const page = await visit(context, path);
+    await page.waitForTimeout(800);
+    const fit = await page.evaluate(() => ({
+      page: [document.documentElement.scrollWidth, innerWidth],
+      // What reaches past the screen, and what hides part of itself (a <pre> scrolls, by design).
+      past: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName),
+      cut: [...document.querySelectorAll('body *')].filter((e) => e.tagName !== 'PRE' && /hidden|auto|scroll/.test(getComputedStyle(e).overflowX)
+        && e.scrollWidth > e.clientWidth + 1).map((e) => `${e.tagName}#${e.id}.${e.className}`),
+      // Numbered lists whose markers an overflowing box would clip are numbered inside it.
+      markers: [...document.querySelectorAll('ol')].map((ol) => getComputedStyle(ol).listStylePosition),
+    }));
+    assert.ok(fit.page[0] <= fit.page[1], `${path}: ${fit.page[0]} px wide on a ${fit.page[1]} px screen`);
+    assert.deepEqual(fit.past, [], path);
+    assert.deepEqual(fit.cut, [], path);
+    assert.ok(fit.markers.every((p) => p === 'inside'), `${path}: ${fit.markers}`);
+  }
+  await context.close();
 });

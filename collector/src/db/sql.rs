@@ -93,12 +93,13 @@ fn shown(column: &str) -> String {
 }
 
 /// The users or devices whose shown id, lowercased, is `LIKE $2`, the most recently active
-/// first, `$3` of them.
+/// first, `$3` of them. A user change ends one session at the very instant the next starts: at
+/// such a tie, those with an open session, then named users before the anonymous ones (`''`).
 pub fn tally_rows((table, column): (&str, &str)) -> String {
     format!(
         "SELECT {column}, sessions, open, timed, total_ms FROM {table}
          WHERE api_key = $1 AND sessions > 0 AND LOWER({shown}) LIKE $2 ESCAPE '\\'
-         ORDER BY latest DESC, {column} LIMIT $3",
+         ORDER BY latest DESC, open DESC, {column} DESC LIMIT $3",
         shown = shown(column)
     )
 }
