@@ -66,6 +66,16 @@ tuples!(A 0, B 1, C 2, D 3, E 4);
 tuples!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 
+/// A batch's writes, once its sessions' rows are known: its new `ss`s and `se`s, each with the
+/// day its session counts on, the rows of their sessions, the tallies' changes, and its other
+/// datapoints.
+pub struct Writes<'a> {
+    pub points: &'a [(&'a str, &'a Event, i64)],
+    pub rows: &'a [(&'a str, &'a SessionRow)],
+    pub changes: &'a Changes,
+    pub others: &'a [&'a Event],
+}
+
 /// One database, inside a transaction when it writes. SQLite's methods never wait: they are run
 /// to completion on its blocking thread.
 pub trait Backend {
@@ -93,4 +103,17 @@ pub trait Backend {
     async fn write_rows(&self, key: &str, rows: &[(&str, &SessionRow)]) -> Result<(), Error>;
     /// Records how the tallies change, to be folded in later.
     async fn record(&self, key: &str, changes: &Changes) -> Result<(), Error>;
+
+    /// A batch's writes; how many of its other datapoints were not stored before.
+    async fn write(&self, key: &str, device: &str, received: f64, w: Writes<'_>) -> Result<u64, Error> {
+        if !w.points.is_empty() {
+            self.insert_datapoints(key, device, received, w.points).await?;
+            self.write_rows(key, w.rows).await?;
+            self.record(key, w.changes).await?;
+        }
+        if w.others.is_empty() {
+            return Ok(0);
+        }
+        self.insert_others(key, device, received, w.others).await
+    }
 }

@@ -2,7 +2,7 @@
 //! as behind a load balancer. The same tables as SQLite's (`schema`), partitioned by day
 //! (`partitions`); a batch's rows are written in one statement each, from arrays.
 
-use super::backend::{Backend, FromRow, Param};
+use super::backend::{Backend, FromRow, Param, Writes};
 use super::rollup::{self, Changes, SessionRow, Share};
 use super::schema::Dialect;
 use super::{migrate, partitions, shared, sql, Error, Pruned};
@@ -29,6 +29,16 @@ const SESSION_ROW_ROWS: &str =
     "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::int8[])";
 const CHANGE_ROWS: &str =
     "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int8[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::float8[])";
+/// A batch's writes in one statement (`Backend::write`): PostgreSQL's cost is mostly per
+/// statement. `$1` the key, `$2` the device, `$3` when it arrived, then each table's arrays.
+const WRITE_POINTS: &str = "SELECT $1, s, n, t, d, u, $2, $3, day
+    FROM unnest($4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[], $9::int8[]) AS x(s, n, t, d, u, day)";
+const WRITE_ROWS: &str =
+    "SELECT $1, * FROM unnest($10::text[], $11::text[], $12::text[], $13::float8[], $14::float8[], $15::float8[], $16::int8[])";
+const WRITE_CHANGES: &str =
+    "SELECT $1, * FROM unnest($17::text[], $18::text[], $19::int8[], $20::int8[], $21::int8[], $22::int8[], $23::int8[], $24::float8[])";
+const WRITE_OTHERS: &str = "SELECT $1, $2, n, t, d, s, u, $3, day
+    FROM unnest($25::text[], $26::float8[], $27::text[], $28::text[], $29::text[], $30::int8[]) AS x(n, t, d, s, u, day)";
 const MOVE_ROWS: &str = "SELECT * FROM unnest($2::text[], $3::int8[], $4::int8[]) AS m(id, from_day, to_day)";
 const FOLD_LOCK: &str = "SELECT pg_advisory_xact_lock(7261002)";
 
@@ -308,6 +318,46 @@ impl<C: GenericClient + Driver> Backend for Pg<'_, C> {
         let (starts, ends, durations) = (time(|r| r.start), time(|r| r.end), time(|r| r.duration));
         let days: Vec<i64> = rows.iter().map(|(_, r)| r.day()).collect();
         self.run(&sql::upsert_session_rows(SESSION_ROW_ROWS), &[&key, &ids, &users, &devices, &starts, &ends, &durations, &days]).await.map(drop)
+    }
+
+    async fn write(&self, key: &str, device: &str, received: f64, w: Writes<'_>) -> Result<u64, Error> {
+        let statement = format!(
+            "WITH points AS ({}), rows AS ({}), changes AS ({}), others AS ({} RETURNING 1) SELECT COUNT(*) FROM others",
+            sql::insert_datapoints(WRITE_POINTS),
+            sql::upsert_session_rows(WRITE_ROWS),
+            sql::record_changes(WRITE_CHANGES),
+            sql::insert_others(WRITE_OTHERS)
+        );
+        let p = w.points;
+        let (ids, names): (Vec<&str>, Vec<&str>) = p.iter().map(|(id, e, _)| (*id, e.name.as_str())).unzip();
+        let (times, durations): (Vec<f64>, Vec<Option<f64>>) = p.iter().map(|(_, e, _)| (e.time, e.duration)).unzip();
+        let (users, days): (Vec<Option<&str>>, Vec<i64>) = p.iter().map(|(_, e, day)| (e.user_id.as_deref(), *day)).unzip();
+        let r = w.rows;
+        let row_ids: Vec<&str> = r.iter().map(|(id, _)| *id).collect();
+        let (row_users, row_devices): (Vec<&str>, Vec<&str>) = r.iter().map(|(_, r)| (r.user_id.as_str(), r.device_id.as_str())).unzip();
+        let time = |f: fn(&SessionRow) -> Option<f64>| r.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
+        let (starts, ends, row_durations) = (time(|r| r.start), time(|r| r.end), time(|r| r.duration));
+        let row_days: Vec<i64> = r.iter().map(|(_, r)| r.day()).collect();
+        let c = &w.changes.0;
+        let (change_users, change_devices): (Vec<&str>, Vec<&str>) = c.iter().map(|c| (c.user_id.as_str(), c.device_id.as_str())).unzip();
+        let change_days: Vec<i64> = c.iter().map(|c| c.day).collect();
+        let count = |f: fn(&Share) -> i64| c.iter().map(|c| f(&c.share)).collect::<Vec<i64>>();
+        let (sessions, open, timed, total) = (count(|s| s.sessions), count(|s| s.open), count(|s| s.timed), count(|s| s.total_ms));
+        let latest: Vec<f64> = c.iter().map(|c| c.share.latest).collect();
+        let o = w.others;
+        let (other_names, other_times): (Vec<&str>, Vec<f64>) = o.iter().map(|e| (e.name.as_str(), e.time)).unzip();
+        let data: Vec<String> = o.iter().map(|e| e.data_json()).collect();
+        let (other_sessions, other_users): (Vec<Option<&str>>, Vec<Option<&str>>) =
+            o.iter().map(|e| (e.session_id.as_deref(), e.user_id.as_deref())).unzip();
+        let other_days: Vec<i64> = o.iter().map(|e| rollup::day_of(e.time)).collect();
+        let counted: Vec<(i64,)> = self
+            .rows(&statement, &[
+                &key, &device, &received, &ids, &names, &times, &durations, &users, &days, &row_ids, &row_users, &row_devices, &starts,
+                &ends, &row_durations, &row_days, &change_users, &change_devices, &change_days, &sessions, &open, &timed, &total,
+                &latest, &other_names, &other_times, &data, &other_sessions, &other_users, &other_days,
+            ])
+            .await?;
+        Ok(counted.first().map_or(0, |(n,)| *n as u64))
     }
 
     async fn record(&self, key: &str, changes: &Changes) -> Result<(), Error> {

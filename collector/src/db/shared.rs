@@ -5,7 +5,7 @@
 // A query's rows are read as tuples of their columns, spelt out where they are read.
 #![allow(clippy::type_complexity)]
 
-use super::backend::{Backend, Param};
+use super::backend::{Backend, Param, Writes};
 use super::rollup::{self, Changes, SessionRow};
 use super::{sql, Error};
 use crate::queries::{self, Day, Other, Session, Tally, Usage};
@@ -43,23 +43,20 @@ pub async fn store<B: Backend>(b: &B, batch: &Batch, received: f64) -> Result<St
             })
             .collect();
         stored.new += new.len() as u64;
-        if !new.is_empty() {
-            let (after, changes) = rollup::apply(&before, &new, device);
-            let moves: Vec<(&str, i64, i64)> = after
-                .iter()
-                .filter_map(|(id, row)| before.get(*id).filter(|old| old.day() != row.day()).map(|old| (*id, old.day(), row.day())))
-                .collect();
-            if !moves.is_empty() {
-                b.move_days(key, &moves).await?;
-            }
-            let points: Vec<(&str, &Event, i64)> = new.iter().map(|&(id, e)| (id, e, after[id].day())).collect();
-            b.insert_datapoints(key, device, received, &points).await?;
-            b.write_rows(key, &after.iter().map(|(id, row)| (*id, row)).collect::<Vec<_>>()).await?;
-            b.record(key, &changes).await?;
+        let (after, changes) = if new.is_empty() { Default::default() } else { rollup::apply(&before, &new, device) };
+        let moves: Vec<(&str, i64, i64)> = after
+            .iter()
+            .filter_map(|(id, row)| before.get(*id).filter(|old| old.day() != row.day()).map(|old| (*id, old.day(), row.day())))
+            .collect();
+        if !moves.is_empty() {
+            b.move_days(key, &moves).await?;
         }
-    }
-    if !others.is_empty() {
-        stored.new += b.insert_others(key, device, received, &others).await?;
+        let points: Vec<(&str, &Event, i64)> = new.iter().map(|&(id, e)| (id, e, after[id].day())).collect();
+        let rows: Vec<(&str, &SessionRow)> = after.iter().map(|(id, row)| (*id, row)).collect();
+        stored.new += b.write(key, device, received, Writes { points: &points, rows: &rows, changes: &changes, others: &others }).await?;
+    } else if !others.is_empty() {
+        let nothing = Changes::default();
+        stored.new += b.write(key, device, received, Writes { points: &[], rows: &[], changes: &nothing, others: &others }).await?;
     }
     stored.again -= stored.new;
     Ok(stored)
