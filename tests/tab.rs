@@ -203,11 +203,18 @@ const GOOGLEBOT: &str = "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29
 fn a_crawler_is_not_tracked_and_every_later_call_is_quiet_unless_crawlers_are_allowed() {
     for agent in [GOOGLEBOT, "Mozilla/5.0 (compatible; BINGBOT/2.0; +http://www.bing.com/bingbot.htm)", "facebookexternalhit/1.1"] {
         let (mut tab, mut browser) = (Tab::new(), Browser { user_agent: agent.into(), ..Browser::default() });
-        let (reply, effects) =
-            call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), options(&[("enableLogging", Arg::Bool(true))]));
+        let (reply, effects) = call_with(
+            &mut tab,
+            &mut browser,
+            T,
+            Method::Initialize,
+            Arg::Text("KEY".into()),
+            options(&[("enableLogging", Arg::Bool(true))]),
+        );
         assert_eq!((reply, logged(&effects)), (Reply::Bool(false), vec![Message::Crawler]), "{agent}");
         let mut quiet = vec![];
-        for method in [Method::OpenSession, Method::ChangeUser, Method::GetSessionId, Method::Initialize, Method::WipeData, Method::Logout] {
+        for method in [Method::OpenSession, Method::ChangeUser, Method::GetSessionId, Method::Initialize, Method::WipeData, Method::Logout]
+        {
             quiet.extend(call(&mut tab, &mut browser, T + 1, method, Arg::Text("bob".into())).1);
         }
         assert_eq!(quiet, vec![], "{agent}: nothing stored, sent or said");
@@ -220,7 +227,8 @@ fn a_crawler_is_not_tracked_and_every_later_call_is_quiet_unless_crawlers_are_al
         let allowed = options(&[("allowCrawlerActivity", Arg::Bool(true))]);
         assert_eq!(call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), allowed).0, Reply::Bool(true));
     }
-    let (mut tab, mut browser) = (Tab::new(), Browser { user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0".into(), ..Browser::default() });
+    let (mut tab, mut browser) =
+        (Tab::new(), Browser { user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0".into(), ..Browser::default() });
     assert_eq!(call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into())).0, Reply::Bool(true));
 }
 
@@ -316,14 +324,24 @@ fn the_cookie_lasts_cookie_expiry_in_days() {
 fn a_base_url_that_is_no_address_refuses_initialize_with_the_option_named() {
     for bad in ["not a url at all", "ftp://sdk.example.com", "https://", "sdk.exam ple.com/api", "https://sdk.example.com/a b"] {
         let (mut tab, mut browser) = (Tab::new(), Browser::default());
-        let (reply, effects) =
-            call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), options(&[("baseUrl", Arg::Text(bad.into()))]));
+        let (reply, effects) = call_with(
+            &mut tab,
+            &mut browser,
+            T,
+            Method::Initialize,
+            Arg::Text("KEY".into()),
+            options(&[("baseUrl", Arg::Text(bad.into()))]),
+        );
         assert_eq!((reply, logged(&effects)), (Reply::Bool(false), vec![Message::BaseUrlInvalid]), "{bad}: said, logging off");
         assert!(browser.storage.is_empty(), "{bad}");
     }
     for good in ["sdk.example.com", "https://sdk.example.com:8443/api/v3", "http://127.0.0.1:8080", "HTTPS://[::1]:8080", ""] {
         let (mut tab, mut browser) = (Tab::new(), Browser::default());
         let fields = options(&[("baseUrl", Arg::Text(good.into()))]);
-        assert_eq!(call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), fields).0, Reply::Bool(true), "{good}");
+        assert_eq!(
+            call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), fields).0,
+            Reply::Bool(true),
+            "{good}"
+        );
     }
 }

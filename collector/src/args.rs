@@ -79,7 +79,7 @@ pub struct Args {
 }
 
 pub enum Command {
-    Run(Args),
+    Run(Box<Args>),
     /// Help or the version, to print on stdout.
     Show(String),
 }
@@ -128,7 +128,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     for spec in &flags.sdk_auth_public_keys {
         sdk_auth.add(spec)?;
     }
-    Ok(Command::Run(Args {
+    Ok(Command::Run(Box::new(Args {
         listen,
         db: flags.db,
         api_keys: flags.api_keys,
@@ -140,7 +140,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         trusted_proxies: flags.trusted_proxies,
         metrics_listen: flags.metrics_listen,
         retention_days: flags.retention_days,
-    }))
+    })))
 }
 
 fn listen_address(text: &str) -> Result<SocketAddr, String> {
@@ -181,7 +181,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<Args, String> {
         let args = std::iter::once("collector").chain(args.iter().copied()).map(String::from);
         match parse(args)? {
-            Command::Run(args) => Ok(args),
+            Command::Run(args) => Ok(*args),
             Command::Show(text) => Err(format!("shown: {text}")),
         }
     }

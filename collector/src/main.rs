@@ -21,7 +21,7 @@ use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
     let args = match args::parse(std::env::args()) {
-        Ok(args::Command::Run(args)) => args,
+        Ok(args::Command::Run(args)) => *args,
         Ok(args::Command::Show(text)) => {
             print!("{text}");
             return ExitCode::SUCCESS;

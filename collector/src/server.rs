@@ -4,9 +4,9 @@
 //! `ConnectInfo` and its client's as `proxy::Client` (the peer, or who a trusted proxy names),
 //! for the rate limit and the log.
 
+use crate::proxy::{self, Client};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use crate::proxy::{self, Client};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;

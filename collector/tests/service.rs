@@ -117,7 +117,8 @@ fn metrics_on_an_address_of_their_own_need_no_token() {
     let dir = TempDir::new("metrics-listen");
     let server = Server::start(&dir, &["--metrics-listen", "127.0.0.1:0"]);
     let log = server.log();
-    let address = log.split("metrics on http://").nth(1).and_then(|rest| rest.split("/metrics").next()).expect("the metrics address is logged");
+    let address =
+        log.split("metrics on http://").nth(1).and_then(|rest| rest.split("/metrics").next()).expect("the metrics address is logged");
     assert_eq!(send_as(&server, &[]), 200);
     let scrape = request(address, "GET", "/metrics", &[], b"");
     assert_eq!(scrape.status, 200);
@@ -161,13 +162,16 @@ fn every_flag_can_come_from_the_environment() {
     let dir = TempDir::new("environment");
     let database = dir.database();
     let root = dir.root();
-    let mut child = collector(&[], &[
-        ("COLLECTOR_LISTEN", "127.0.0.1:0"),
-        ("COLLECTOR_DB", database.as_str()),
-        ("COLLECTOR_ROOT", root.to_str().unwrap()),
-        ("COLLECTOR_ADMIN_TOKEN", TOKEN),
-        ("COLLECTOR_API_KEYS", "a,b"),
-    ])
+    let mut child = collector(
+        &[],
+        &[
+            ("COLLECTOR_LISTEN", "127.0.0.1:0"),
+            ("COLLECTOR_DB", database.as_str()),
+            ("COLLECTOR_ROOT", root.to_str().unwrap()),
+            ("COLLECTOR_ADMIN_TOKEN", TOKEN),
+            ("COLLECTOR_API_KEYS", "a,b"),
+        ],
+    )
     .stdout(Stdio::piped())
     .stderr(Stdio::null())
     .spawn()

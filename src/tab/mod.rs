@@ -172,19 +172,25 @@ impl Tab {
         use Method::*;
         // A crawler (docs/design.md section 2), known before anything else, as Braze's SDK knows it:
         // nothing is recorded, stored or said; a flush hears that nothing waits.
-        let allowed = |b: &Arg| matches!(b.field("allowCrawlerActivity"), Arg::Bool(true));
-        if method == Initialize && self.sdk.is_none() && !self.crawler && !allowed(b) && crawler::is_crawler(&host.user_agent()) {
-            out.logging |= matches!(b.field("enableLogging"), Arg::Bool(true));
-            out.say_with(Message::Crawler, &host.user_agent(), "");
-            self.crawler = true;
-            return Reply::Bool(false);
+        if method == Initialize && self.sdk.is_none() && !self.crawler && !matches!(b.field("allowCrawlerActivity"), Arg::Bool(true)) {
+            let agent = host.user_agent();
+            if crawler::is_crawler(&agent) {
+                out.logging |= matches!(b.field("enableLogging"), Arg::Bool(true));
+                out.say_with(Message::Crawler, &agent, "");
+                self.crawler = true;
+                return Reply::Bool(false);
+            }
         }
         if self.crawler && !matches!(method, ToggleLogging | SetLogger) {
             if let (RequestImmediateDataFlush, Some(f)) = (method, a.function()) {
                 out.kept = true;
                 out.call(f, "true", true);
             }
-            return if matches!(method, Initialize | IsInitialized | IsDisabled) { Reply::Bool(method == IsDisabled && self.opted_out(host)) } else { Reply::Nothing };
+            return if matches!(method, Initialize | IsInitialized | IsDisabled) {
+                Reply::Bool(method == IsDisabled && self.opted_out(host))
+            } else {
+                Reply::Nothing
+            };
         }
         // Opted out (docs/design.md section 2): every call but these is ignored.
         let always = matches!(method, DisableSdk | EnableSdk | IsDisabled | ToggleLogging | SetLogger | IsInitialized);

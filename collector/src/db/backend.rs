@@ -93,10 +93,6 @@ pub trait Backend {
     async fn lock_sessions(&self, key: &str, ids: &[&str]) -> Result<(), Error>;
     /// The rows of these sessions that exist.
     async fn session_rows(&self, key: &str, ids: &[&str]) -> Result<BTreeMap<String, SessionRow>, Error>;
-    /// Stores `ss`s and `se`s, each `(session, datapoint, day)`: the day its session counts on.
-    async fn insert_datapoints(&self, key: &str, device: &str, received: f64, points: &[(&str, &Event, i64)]) -> Result<(), Error>;
-    /// Stores the other datapoints, but those stored before; how many it stored.
-    async fn insert_others(&self, key: &str, device: &str, received: f64, others: &[&Event]) -> Result<u64, Error>;
     /// Moves sessions, `(session, from day, to day)`, and their datapoints to another day.
     async fn move_days(&self, key: &str, moves: &[(&str, i64, i64)]) -> Result<(), Error>;
     /// Writes sessions' rows, replacing those of the same day.
@@ -104,16 +100,8 @@ pub trait Backend {
     /// Records how the tallies change, to be folded in later.
     async fn record(&self, key: &str, changes: &Changes) -> Result<(), Error>;
 
-    /// A batch's writes; how many of its other datapoints were not stored before.
-    async fn write(&self, key: &str, device: &str, received: f64, w: Writes<'_>) -> Result<u64, Error> {
-        if !w.points.is_empty() {
-            self.insert_datapoints(key, device, received, w.points).await?;
-            self.write_rows(key, w.rows).await?;
-            self.record(key, w.changes).await?;
-        }
-        if w.others.is_empty() {
-            return Ok(0);
-        }
-        self.insert_others(key, device, received, w.others).await
-    }
+    /// A batch's writes: its new `ss`s and `se`s (each with the day its session counts on, stored
+    /// once), its sessions' rows, the tallies' changes and its other datapoints (but those stored
+    /// before); how many of those others it stored.
+    async fn write(&self, key: &str, device: &str, received: f64, w: Writes<'_>) -> Result<u64, Error>;
 }

@@ -6,10 +6,9 @@ use super::backend::{Backend, FromRow, Param, Writes};
 use super::rollup::{self, Changes, SessionRow, Share};
 use super::schema::Dialect;
 use super::{migrate, partitions, shared, sql, Error, Pruned};
-use crate::validate::Event;
 use deadpool_postgres::{ClientWrapper, GenericClient, Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::NoTls;
 
@@ -20,11 +19,7 @@ const SCHEMA_LOCK: &str = "SELECT pg_advisory_xact_lock(7261001)";
 /// sessions' locks in order of session (`shared::store`), then its tallies' rows in key order
 /// (`rollup::Changes`): two batches never wait on each other in a circle.
 const LOCK_SESSIONS: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1 || ' ' || id, 0)) FROM unnest($2::text[]) AS id";
-/// A batch's rows for `sql`'s statements, from arrays, one a column.
-const DATAPOINT_ROWS: &str = "SELECT $1, s, n, t, d, u, $7, $8, day
-    FROM unnest($2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $9::int8[]) AS x(s, n, t, d, u, day)";
-const OTHER_ROWS: &str = "SELECT $1, $2, n, t, d, s, u, $8, day
-    FROM unnest($3::text[], $4::float8[], $5::text[], $6::text[], $7::text[], $9::int8[]) AS x(n, t, d, s, u, day)";
+/// Sessions' rows and tallies' changes for `sql`'s statements, from arrays, one a column.
 const SESSION_ROW_ROWS: &str =
     "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::int8[])";
 const CHANGE_ROWS: &str =
@@ -39,6 +34,15 @@ const WRITE_CHANGES: &str =
     "SELECT $1, * FROM unnest($17::text[], $18::text[], $19::int8[], $20::int8[], $21::int8[], $22::int8[], $23::int8[], $24::float8[])";
 const WRITE_OTHERS: &str = "SELECT $1, $2, n, t, d, s, u, $3, day
     FROM unnest($25::text[], $26::float8[], $27::text[], $28::text[], $29::text[], $30::int8[]) AS x(n, t, d, s, u, day)";
+static WRITE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH points AS ({}), rows AS ({}), changes AS ({}), others AS ({} RETURNING 1) SELECT COUNT(*) FROM others",
+        sql::insert_datapoints(WRITE_POINTS),
+        sql::upsert_session_rows(WRITE_ROWS),
+        sql::record_changes(WRITE_CHANGES),
+        sql::insert_others(WRITE_OTHERS)
+    )
+});
 const MOVE_ROWS: &str = "SELECT * FROM unnest($2::text[], $3::int8[], $4::int8[]) AS m(id, from_day, to_day)";
 const FOLD_LOCK: &str = "SELECT pg_advisory_xact_lock(7261002)";
 
@@ -279,27 +283,6 @@ impl<C: GenericClient + Driver> Backend for Pg<'_, C> {
         rows.iter().map(shared::RowColumns::from_row).map(|row| row.map(shared::session_row)).collect()
     }
 
-    async fn insert_datapoints(&self, key: &str, device: &str, received: f64, points: &[(&str, &Event, i64)]) -> Result<(), Error> {
-        let ids: Vec<&str> = points.iter().map(|(id, _, _)| *id).collect();
-        let names: Vec<&str> = points.iter().map(|(_, e, _)| e.name.as_str()).collect();
-        let times: Vec<f64> = points.iter().map(|(_, e, _)| e.time).collect();
-        let durations: Vec<Option<f64>> = points.iter().map(|(_, e, _)| e.duration).collect();
-        let users: Vec<Option<&str>> = points.iter().map(|(_, e, _)| e.user_id.as_deref()).collect();
-        let days: Vec<i64> = points.iter().map(|(_, _, day)| *day).collect();
-        let insert = sql::insert_datapoints(DATAPOINT_ROWS);
-        self.run(&insert, &[&key, &ids, &names, &times, &durations, &users, &device, &received, &days]).await.map(drop)
-    }
-
-    async fn insert_others(&self, key: &str, device: &str, received: f64, others: &[&Event]) -> Result<u64, Error> {
-        let names: Vec<&str> = others.iter().map(|e| e.name.as_str()).collect();
-        let times: Vec<f64> = others.iter().map(|e| e.time).collect();
-        let data: Vec<String> = others.iter().map(|e| e.data_json()).collect();
-        let sessions: Vec<Option<&str>> = others.iter().map(|e| e.session_id.as_deref()).collect();
-        let users: Vec<Option<&str>> = others.iter().map(|e| e.user_id.as_deref()).collect();
-        let days: Vec<i64> = others.iter().map(|e| rollup::day_of(e.time)).collect();
-        self.run(&sql::insert_others(OTHER_ROWS), &[&key, &device, &names, &times, &data, &sessions, &users, &received, &days]).await
-    }
-
     async fn move_days(&self, key: &str, moves: &[(&str, i64, i64)]) -> Result<(), Error> {
         let ids: Vec<&str> = moves.iter().map(|(id, _, _)| *id).collect();
         let from: Vec<i64> = moves.iter().map(|(_, from, _)| *from).collect();
@@ -311,39 +294,21 @@ impl<C: GenericClient + Driver> Backend for Pg<'_, C> {
     }
 
     async fn write_rows(&self, key: &str, rows: &[(&str, &SessionRow)]) -> Result<(), Error> {
-        let ids: Vec<&str> = rows.iter().map(|(id, _)| *id).collect();
-        let users: Vec<&str> = rows.iter().map(|(_, r)| r.user_id.as_str()).collect();
-        let devices: Vec<&str> = rows.iter().map(|(_, r)| r.device_id.as_str()).collect();
-        let time = |f: fn(&SessionRow) -> Option<f64>| rows.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
-        let (starts, ends, durations) = (time(|r| r.start), time(|r| r.end), time(|r| r.duration));
-        let days: Vec<i64> = rows.iter().map(|(_, r)| r.day()).collect();
-        self.run(&sql::upsert_session_rows(SESSION_ROW_ROWS), &[&key, &ids, &users, &devices, &starts, &ends, &durations, &days]).await.map(drop)
+        let r = RowArrays::of(rows);
+        self.run(
+            &sql::upsert_session_rows(SESSION_ROW_ROWS),
+            &[&key, &r.ids, &r.users, &r.devices, &r.starts, &r.ends, &r.durations, &r.days],
+        )
+        .await
+        .map(drop)
     }
 
     async fn write(&self, key: &str, device: &str, received: f64, w: Writes<'_>) -> Result<u64, Error> {
-        let statement = format!(
-            "WITH points AS ({}), rows AS ({}), changes AS ({}), others AS ({} RETURNING 1) SELECT COUNT(*) FROM others",
-            sql::insert_datapoints(WRITE_POINTS),
-            sql::upsert_session_rows(WRITE_ROWS),
-            sql::record_changes(WRITE_CHANGES),
-            sql::insert_others(WRITE_OTHERS)
-        );
         let p = w.points;
         let (ids, names): (Vec<&str>, Vec<&str>) = p.iter().map(|(id, e, _)| (*id, e.name.as_str())).unzip();
         let (times, durations): (Vec<f64>, Vec<Option<f64>>) = p.iter().map(|(_, e, _)| (e.time, e.duration)).unzip();
         let (users, days): (Vec<Option<&str>>, Vec<i64>) = p.iter().map(|(_, e, day)| (e.user_id.as_deref(), *day)).unzip();
-        let r = w.rows;
-        let row_ids: Vec<&str> = r.iter().map(|(id, _)| *id).collect();
-        let (row_users, row_devices): (Vec<&str>, Vec<&str>) = r.iter().map(|(_, r)| (r.user_id.as_str(), r.device_id.as_str())).unzip();
-        let time = |f: fn(&SessionRow) -> Option<f64>| r.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
-        let (starts, ends, row_durations) = (time(|r| r.start), time(|r| r.end), time(|r| r.duration));
-        let row_days: Vec<i64> = r.iter().map(|(_, r)| r.day()).collect();
-        let c = &w.changes.0;
-        let (change_users, change_devices): (Vec<&str>, Vec<&str>) = c.iter().map(|c| (c.user_id.as_str(), c.device_id.as_str())).unzip();
-        let change_days: Vec<i64> = c.iter().map(|c| c.day).collect();
-        let count = |f: fn(&Share) -> i64| c.iter().map(|c| f(&c.share)).collect::<Vec<i64>>();
-        let (sessions, open, timed, total) = (count(|s| s.sessions), count(|s| s.open), count(|s| s.timed), count(|s| s.total_ms));
-        let latest: Vec<f64> = c.iter().map(|c| c.share.latest).collect();
+        let (r, c) = (RowArrays::of(w.rows), ChangeArrays::of(w.changes));
         let o = w.others;
         let (other_names, other_times): (Vec<&str>, Vec<f64>) = o.iter().map(|e| (e.name.as_str(), e.time)).unzip();
         let data: Vec<String> = o.iter().map(|e| e.data_json()).collect();
@@ -351,23 +316,103 @@ impl<C: GenericClient + Driver> Backend for Pg<'_, C> {
             o.iter().map(|e| (e.session_id.as_deref(), e.user_id.as_deref())).unzip();
         let other_days: Vec<i64> = o.iter().map(|e| rollup::day_of(e.time)).collect();
         let counted: Vec<(i64,)> = self
-            .rows(&statement, &[
-                &key, &device, &received, &ids, &names, &times, &durations, &users, &days, &row_ids, &row_users, &row_devices, &starts,
-                &ends, &row_durations, &row_days, &change_users, &change_devices, &change_days, &sessions, &open, &timed, &total,
-                &latest, &other_names, &other_times, &data, &other_sessions, &other_users, &other_days,
-            ])
+            .rows(
+                &WRITE,
+                &[
+                    &key,
+                    &device,
+                    &received,
+                    &ids,
+                    &names,
+                    &times,
+                    &durations,
+                    &users,
+                    &days,
+                    &r.ids,
+                    &r.users,
+                    &r.devices,
+                    &r.starts,
+                    &r.ends,
+                    &r.durations,
+                    &r.days,
+                    &c.users,
+                    &c.devices,
+                    &c.days,
+                    &c.sessions,
+                    &c.open,
+                    &c.timed,
+                    &c.total,
+                    &c.latest,
+                    &other_names,
+                    &other_times,
+                    &data,
+                    &other_sessions,
+                    &other_users,
+                    &other_days,
+                ],
+            )
             .await?;
         Ok(counted.first().map_or(0, |(n,)| *n as u64))
     }
 
     async fn record(&self, key: &str, changes: &Changes) -> Result<(), Error> {
+        let c = ChangeArrays::of(changes);
+        let params: [&(dyn ToSql + Sync); 9] = [&key, &c.users, &c.devices, &c.days, &c.sessions, &c.open, &c.timed, &c.total, &c.latest];
+        self.run(&sql::record_changes(CHANGE_ROWS), &params).await.map(drop)
+    }
+}
+
+/// Sessions' rows as arrays, a column each, in `sql::upsert_session_rows`' order.
+struct RowArrays<'a> {
+    ids: Vec<&'a str>,
+    users: Vec<&'a str>,
+    devices: Vec<&'a str>,
+    starts: Vec<Option<f64>>,
+    ends: Vec<Option<f64>>,
+    durations: Vec<Option<f64>>,
+    days: Vec<i64>,
+}
+
+impl<'a> RowArrays<'a> {
+    fn of(rows: &[(&'a str, &'a SessionRow)]) -> RowArrays<'a> {
+        let time = |f: fn(&SessionRow) -> Option<f64>| rows.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
+        RowArrays {
+            ids: rows.iter().map(|(id, _)| *id).collect(),
+            users: rows.iter().map(|(_, r)| r.user_id.as_str()).collect(),
+            devices: rows.iter().map(|(_, r)| r.device_id.as_str()).collect(),
+            starts: time(|r| r.start),
+            ends: time(|r| r.end),
+            durations: time(|r| r.duration),
+            days: rows.iter().map(|(_, r)| r.day()).collect(),
+        }
+    }
+}
+
+/// Tallies' changes as arrays, a column each, in `sql::record_changes`' order.
+struct ChangeArrays<'a> {
+    users: Vec<&'a str>,
+    devices: Vec<&'a str>,
+    days: Vec<i64>,
+    sessions: Vec<i64>,
+    open: Vec<i64>,
+    timed: Vec<i64>,
+    total: Vec<i64>,
+    latest: Vec<f64>,
+}
+
+impl<'a> ChangeArrays<'a> {
+    fn of(changes: &'a Changes) -> ChangeArrays<'a> {
         let c = &changes.0;
-        let users: Vec<&str> = c.iter().map(|c| c.user_id.as_str()).collect();
-        let devices: Vec<&str> = c.iter().map(|c| c.device_id.as_str()).collect();
-        let days: Vec<i64> = c.iter().map(|c| c.day).collect();
         let count = |f: fn(&Share) -> i64| c.iter().map(|c| f(&c.share)).collect::<Vec<i64>>();
-        let latest: Vec<f64> = c.iter().map(|c| c.share.latest).collect();
-        let (sessions, open, timed, total) = (count(|s| s.sessions), count(|s| s.open), count(|s| s.timed), count(|s| s.total_ms));
-        self.run(&sql::record_changes(CHANGE_ROWS), &[&key, &users, &devices, &days, &sessions, &open, &timed, &total, &latest]).await.map(drop)
+        ChangeArrays {
+            users: c.iter().map(|c| c.user_id.as_str()).collect(),
+            devices: c.iter().map(|c| c.device_id.as_str()).collect(),
+            days: c.iter().map(|c| c.day).collect(),
+            sessions: count(|s| s.sessions),
+            open: count(|s| s.open),
+            timed: count(|s| s.timed),
+            total: count(|s| s.total_ms),
+            latest: c.iter().map(|c| c.share.latest).collect(),
+        }
     }
 }

@@ -3,11 +3,10 @@
 //! PostgreSQL (`shared`) runs on the blocking thread: SQLite's statements never wait, so its
 //! futures complete as they are polled.
 
-use super::backend::{Backend, FromRow, Param};
+use super::backend::{Backend, FromRow, Param, Writes};
 use super::rollup::{Change, Changes, SessionRow};
 use super::schema::Dialect;
 use super::{migrate, shared, sql, Error, Pruned};
-use crate::validate::Event;
 use rusqlite::{params, Connection, ToSql, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -258,22 +257,21 @@ impl Backend for Lite<'_> {
         Ok(rows)
     }
 
-    async fn insert_datapoints(&self, key: &str, device: &str, received: f64, points: &[(&str, &Event, i64)]) -> Result<(), Error> {
+    /// A statement a row: SQLite runs each where it is, with no round trip to save.
+    async fn write(&self, key: &str, device: &str, received: f64, w: Writes<'_>) -> Result<u64, Error> {
         self.each(
             &sql::insert_datapoints("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-            points
+            w.points
                 .iter()
                 .map(|(id, e, day)| vec![&key as &dyn ToSql, id, &e.name, &e.time, &e.duration, &e.user_id, &device, &received, day]),
-        )
-        .map(drop)
-    }
-
-    async fn insert_others(&self, key: &str, device: &str, received: f64, others: &[&Event]) -> Result<u64, Error> {
-        let data: Vec<String> = others.iter().map(|e| e.data_json()).collect();
-        let days: Vec<i64> = others.iter().map(|e| super::rollup::day_of(e.time)).collect();
+        )?;
+        self.write_rows(key, w.rows).await?;
+        self.record(key, w.changes).await?;
+        let data: Vec<String> = w.others.iter().map(|e| e.data_json()).collect();
+        let days: Vec<i64> = w.others.iter().map(|e| super::rollup::day_of(e.time)).collect();
         self.each(
             &sql::insert_others("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-            others.iter().zip(&data).zip(&days).map(|((e, data), day)| {
+            w.others.iter().zip(&data).zip(&days).map(|((e, data), day)| {
                 vec![&key as &dyn ToSql, &device, &e.name, &e.time, data, &e.session_id, &e.user_id, &received, day]
             }),
         )
