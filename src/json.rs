@@ -2,6 +2,7 @@
 //! integer arithmetic (times in seconds exactly to the millisecond), so neither `core::fmt` nor
 //! float formatting is linked into the wasm; reading JSON is left to the browser's `JSON.parse`.
 
+use crate::engine::Uuid;
 use alloc::string::String;
 
 /// Writes one JSON object; `write` adds its fields.
@@ -40,6 +41,15 @@ impl<'a> Object<'a> {
         self
     }
 
+    /// A UUID, in its canonical form.
+    pub fn id(&mut self, key: &str, id: &Uuid) -> &mut Self {
+        let out = self.key(key);
+        out.push('"');
+        id.push_to(out);
+        out.push('"');
+        self
+    }
+
     /// Left out when `None`.
     pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
         if let Some(value) = value {
@@ -49,14 +59,14 @@ impl<'a> Object<'a> {
     }
 
     pub fn uint(&mut self, key: &str, value: u64) -> &mut Self {
-        uint(self.key(key), value);
+        push_uint(self.key(key), value);
         self
     }
 
     /// Milliseconds written as seconds: 1767225900123 as 1767225900.123.
     pub fn seconds(&mut self, key: &str, ms: u64) -> &mut Self {
         let out = self.key(key);
-        uint(out, ms / 1000);
+        push_uint(out, ms / 1000);
         let mut fraction = ms % 1000;
         if fraction != 0 {
             out.push('.');
@@ -109,15 +119,17 @@ impl Item<'_> {
         Object::nested(self.out, write);
     }
 
-    pub fn str(self, value: &str) {
-        string(self.out, value);
+    pub fn id(self, id: &Uuid) {
+        self.out.push('"');
+        id.push_to(self.out);
+        self.out.push('"');
     }
 }
 
 /// A whole number as decimal text.
 pub fn number(value: u64) -> String {
     let mut out = String::new();
-    uint(&mut out, value);
+    push_uint(&mut out, value);
     out
 }
 
@@ -130,7 +142,8 @@ pub fn parse_number(text: &[u8]) -> Option<u64> {
     text.iter().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
 }
 
-fn uint(out: &mut String, mut value: u64) {
+/// Appends a whole number as decimal text.
+pub fn push_uint(out: &mut String, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut len = 0;
     loop {
@@ -183,7 +196,7 @@ mod tests {
                 .seconds("t5", 5)
                 .bool("yes", true)
                 .object("empty", |_| {})
-                .array("list", ["a", "b"], |item, s| item.str(s))
+                .array("list", [Uuid::from_random([0xab; 16])], |item, id| item.id(&id))
                 .array("objects", [1u64, 2], |item, n| {
                     item.object(|o| {
                         o.uint("n", n);
@@ -196,7 +209,7 @@ mod tests {
             serde_json::json!({
                 "s": "a\"b\\c\n\u{1}é", "some": "x", "zero": 0, "max": u64::MAX,
                 "t1": 1767225900.123, "t2": 1767225900.12, "t3": 1767225900.1, "t4": 1767225900, "t5": 0.005,
-                "yes": true, "empty": {}, "list": ["a", "b"], "objects": [{"n": 1}, {"n": 2}],
+                "yes": true, "empty": {}, "list": ["abababab-abab-4bab-abab-abababababab"], "objects": [{"n": 1}, {"n": 2}],
             })
         );
     }

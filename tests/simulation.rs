@@ -435,7 +435,7 @@ impl World {
             }
             Effect::Remove(name) => {
                 let origin = self.tabs[tab].origin;
-                let own = self.tabs[tab].core.sdk().is_some_and(|(_, d)| name.strip_prefix(PREFIX) == Some(d.name()));
+                let own = self.tabs[tab].core.sdk().is_some_and(|(_, d)| name == d.name());
                 let other_outbox = !own && name.strip_prefix(PREFIX).is_some_and(|n| n.starts_with(OUTBOXES));
                 if other_outbox {
                     if let Some(text) = self.storage[origin].get(&name).cloned() {

@@ -32,7 +32,8 @@ fn a_start_has_empty_data_and_no_user_when_none_is_set() {
 fn the_batch_has_the_braze_fields() {
     let dp = Datapoint { kind: Kind::Start, time: 1_767_227_460_456, session_id: Uuid::parse(ID).unwrap(), user_id: Some("u\"1".into()) };
     let events = [dp.clone()];
-    let sender = Sender { api_key: "K", device_id: ID, user_id: Some("u\"1") };
+    let device = Uuid::parse(ID).unwrap();
+    let sender = Sender { api_key: "K", device_id: &device, user_id: Some("u\"1") };
     let batch = Batch { sender: &sender, time: 1_767_227_461_500, events: &events };
     let body: Value = serde_json::from_str(&batch.to_json()).unwrap();
     assert_eq!(

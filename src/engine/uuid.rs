@@ -31,6 +31,12 @@ impl Uuid {
     /// The canonical lowercase, hyphenated form.
     pub fn to_hyphenated(&self) -> String {
         let mut out = String::with_capacity(36);
+        self.push_to(&mut out);
+        out
+    }
+
+    /// Appends the canonical form to `out` (no string of its own to make and free).
+    pub fn push_to(&self, out: &mut String) {
         for (i, byte) in self.0.iter().enumerate() {
             if matches!(i, 4 | 6 | 8 | 10) {
                 out.push('-');
@@ -38,7 +44,6 @@ impl Uuid {
             out.push(HEX[(byte >> 4) as usize] as char);
             out.push(HEX[(byte & 0x0f) as usize] as char);
         }
-        out
     }
 
     /// Parses the canonical form of a v4 UUID; anything else (other versions included) is `None`,
@@ -49,14 +54,16 @@ impl Uuid {
             return None;
         }
         let mut bytes = [0u8; 16];
-        let mut digits = text.iter().enumerate().filter(|(i, _)| !matches!(i, 8 | 13 | 18 | 23));
-        if [8, 13, 18, 23].iter().any(|&i| text.get(i) != Some(&b'-')) {
-            return None;
-        }
-        for byte in bytes.iter_mut() {
-            let (_, hi) = digits.next()?;
-            let (_, lo) = digits.next()?;
-            *byte = (hex_value(*hi)? << 4) | hex_value(*lo)?;
+        let mut at = 0;
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                if text[at] != b'-' {
+                    return None;
+                }
+                at += 1;
+            }
+            *byte = (hex_value(text[at])? << 4) | hex_value(text[at + 1])?;
+            at += 2;
         }
         let uuid = Uuid::from_random(bytes);
         (uuid.0 == bytes).then_some(uuid)

@@ -29,17 +29,15 @@ pub fn cookie_name(api_key: &str) -> String {
 /// The cookie's value for this device and state.
 pub fn write_cookie(device: &Uuid, state: &State) -> String {
     let mut value = String::from("1~");
-    value.push_str(&device.to_hyphenated());
+    device.push_to(&mut value);
     if let Some(s) = &state.session {
-        for field in [
-            s.id.to_hyphenated(),
-            s.root.to_hyphenated(),
-            json::number(s.seq.into()),
-            json::number(s.started_at),
-            json::number(s.last_activity),
-        ] {
+        for id in [&s.id, &s.root] {
             value.push('~');
-            value.push_str(&field);
+            id.push_to(&mut value);
+        }
+        for number in [s.seq.into(), s.started_at, s.last_activity] {
+            value.push('~');
+            json::push_uint(&mut value, number);
         }
         value.push_str(if s.ended { "~1" } else { "~0" });
         if let Some(user) = &state.user_id {
@@ -54,15 +52,24 @@ pub fn write_cookie(device: &Uuid, state: &State) -> String {
 
 /// Bytes a cookie value holds as they are, in every browser, with no escaping.
 fn cookie_safe(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"_.!*'()-".contains(&b)
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'!' | b'*' | b'\'' | b'(' | b')' | b'-')
 }
 
 /// What the cookie says: the device, and the state with the session's predecessors left out.
 /// `local_user`: the reader's own user, which stands when the cookie left the user out.
 pub fn read_cookie(text: &str, local_user: Option<&str>) -> Result<(Uuid, State), Rejected> {
-    // The user, last, may be anything but `~`: the first eight fields are split off it.
-    let mut f = text.splitn(9, '~');
-    let mut next = || f.next().ok_or(Rejected::Shape);
+    // Fields are split off by hand (`str::splitn` links string searching); the user, last, is the
+    // rest of the text.
+    let mut rest = Some(text);
+    let mut next = || {
+        let text = rest.ok_or(Rejected::Shape)?;
+        let (field, after) = match text.bytes().position(|b| b == b'~') {
+            Some(i) => (&text[..i], Some(&text[i + 1..])),
+            None => (text, None),
+        };
+        rest = after;
+        Ok(field)
+    };
     if next()? != "1" {
         return Err(Rejected::Shape);
     }
@@ -72,6 +79,11 @@ pub fn read_cookie(text: &str, local_user: Option<&str>) -> Result<(Uuid, State)
     let number = |s: &str| json::parse_number(s.as_bytes()).ok_or(Rejected::Shape);
     let (id, root, seq) = (uuid(id)?, uuid(next()?)?, number(next()?)?);
     let (started_at, last_activity) = (number(next()?)?, number(next()?)?);
+    let ended = match next()? {
+        "0" => false,
+        "1" => true,
+        _ => return Err(Rejected::Shape),
+    };
     let session = Session {
         id,
         root,
@@ -79,17 +91,13 @@ pub fn read_cookie(text: &str, local_user: Option<&str>) -> Result<(Uuid, State)
         ancestors: Vec::new(),
         started_at,
         last_activity,
-        ended: match next()? {
-            "0" => false,
-            "1" => true,
-            _ => return Err(Rejected::Shape),
-        },
+        ended,
     };
     check(&session)?;
-    let user_id = match next() {
-        Err(_) => None,
-        Ok("") => local_user.map(String::from),
-        Ok(user) => Some(user.into()),
+    let user_id = match rest {
+        None => None,
+        Some("") => local_user.map(String::from),
+        Some(user) => Some(user.into()),
     };
     Ok((device, State { session: Some(session), user_id }))
 }

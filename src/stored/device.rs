@@ -10,7 +10,7 @@ pub const DEVICE: &str = "device";
 
 pub fn write_device(id: Uuid) -> String {
     json::object(|o| {
-        o.uint("v", VERSION.into()).str("id", &id.to_hyphenated());
+        o.uint("v", VERSION.into()).id("id", &id);
     })
 }
 

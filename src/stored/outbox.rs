@@ -41,22 +41,19 @@ impl OutboxRecord {
 
     /// Reads a record back, unless it is not a record of ours whose events are all datapoints.
     pub fn read(value: &impl Value) -> Result<OutboxRecord, &'static str> {
-        let seen = value.get("seen");
-        let left = value.get("left");
+        if version(value) != Some(VERSION) {
+            return Err("not an outbox of this version");
+        }
+        let (seen, left) = (value.get("seen"), value.get("left"));
+        let seen = if seen.is_absent() { Some(0) } else { seen.as_f64().filter(|s| *s >= 0.0).map(|s| s as u64) }.ok_or(UNREADABLE)?;
+        let left = if left.is_absent() { Some(false) } else { left.as_bool() }.ok_or(UNREADABLE)?;
+        // The events last: every early return before them would free them.
         let items = value.get("events");
         let mut events = Vec::new();
         for index in 0..items.length().ok_or(UNREADABLE)? {
             events.push(event(&items.item(index)).ok_or(UNREADABLE)?);
         }
-        if version(value) != Some(VERSION) {
-            return Err("not an outbox of this version");
-        }
-        Ok(OutboxRecord {
-            v: VERSION,
-            seen: if seen.is_absent() { Some(0) } else { seen.as_f64().filter(|s| *s >= 0.0).map(|s| s as u64) }.ok_or(UNREADABLE)?,
-            left: if left.is_absent() { Some(false) } else { left.as_bool() }.ok_or(UNREADABLE)?,
-            events,
-        })
+        Ok(OutboxRecord { v: VERSION, seen, left, events })
     }
 
     /// Whether a write of `value` under `name` (a `storage` event) says a tab left datapoints

@@ -39,10 +39,10 @@ pub fn write_state(state: &State) -> String {
         o.uint("v", VERSION.into()).opt_str("user", state.user_id.as_deref());
         if let Some(s) = &state.session {
             o.object("session", |o| {
-                o.str("id", &s.id.to_hyphenated())
-                    .str("root", &s.root.to_hyphenated())
+                o.id("id", &s.id)
+                    .id("root", &s.root)
                     .uint("seq", s.seq.into())
-                    .array("prev", &s.ancestors, |item, id| item.str(&id.to_hyphenated()))
+                    .array("prev", &s.ancestors, |item, id| item.id(id))
                     .uint("start", s.started_at)
                     .uint("last", s.last_activity)
                     .bool("ended", s.ended);
@@ -56,32 +56,33 @@ pub fn read_state(value: &impl Value) -> Result<State, Rejected> {
     if version(value).ok_or(Rejected::Shape)? != VERSION {
         return Err(Rejected::Version);
     }
-    let user = value.get("user");
-    let user_id = if user.is_absent() { None } else { Some(user.as_string().ok_or(Rejected::Shape)?) };
+    // What owns memory is read last: every early return before it would free it.
     let session = value.get("session");
     let session = if session.is_absent() { None } else { Some(read_session(&session)?) };
+    let user = value.get("user");
+    let user_id = if user.is_absent() { None } else { Some(user.as_string().ok_or(Rejected::Shape)?) };
     Ok(State { session, user_id })
 }
 
 fn read_session(value: &impl Value) -> Result<Session, Rejected> {
-    let id = |v: &_| Uuid::parse(&Value::as_string(v).ok_or(Rejected::Shape)?).ok_or(Rejected::Id);
+    let uuid = |v: &_| Uuid::parse(&Value::as_string(v).ok_or(Rejected::Shape)?).ok_or(Rejected::Id);
     let seq = value.get("seq").as_f64().filter(|s| *s >= 0.0 && *s <= u32::MAX as f64).ok_or(Rejected::Shape)? as u32;
+    let ended = value.get("ended");
+    let ended = if ended.is_absent() { false } else { ended.as_bool().ok_or(Rejected::Shape)? };
+    let (started_at, last_activity) = (millis(value.get("start").as_f64())?, millis(value.get("last").as_f64())?);
+    let (id, root) = (uuid(&value.get("id"))?, uuid(&value.get("root"))?);
+    let mut session = Session { id, root, seq, ancestors: Vec::new(), started_at, last_activity, ended };
+    check(&session)?;
     let prev = value.get("prev");
-    let mut ancestors = Vec::new();
     if !prev.is_absent() {
         let count = prev.length().ok_or(Rejected::Shape)?;
         if count as usize > ANCESTORS {
             return Err(Rejected::Id);
         }
         for index in 0..count {
-            ancestors.push(id(&prev.item(index))?);
+            session.ancestors.push(uuid(&prev.item(index))?);
         }
     }
-    let ended = value.get("ended");
-    let ended = if ended.is_absent() { false } else { ended.as_bool().ok_or(Rejected::Shape)? };
-    let (started_at, last_activity) = (millis(value.get("start").as_f64())?, millis(value.get("last").as_f64())?);
-    let session = Session { id: id(&value.get("id"))?, root: id(&value.get("root"))?, seq, ancestors, started_at, last_activity, ended };
-    check(&session)?;
     Ok(session)
 }
 

@@ -67,8 +67,10 @@ impl Sdk {
         prefix.push('.');
         let mut cookie = (!options.no_cookies).then(|| SharedCookie::new(&api_key, options.cookie_days));
         let shared = cookie.as_mut().and_then(|c| c.read(host.cookie(&c.name), None)).map(|(device, _)| device);
-        let mut outbox = String::from(OUTBOXES);
-        outbox.push_str(&Uuid::from_random(host.random()).to_hyphenated());
+        // The delivery machine knows its outbox by its storage key.
+        let mut outbox = prefix.clone();
+        outbox.push_str(OUTBOXES);
+        Uuid::from_random(host.random()).push_to(&mut outbox);
         let seed = u64::from_le_bytes(host.random()[..8].try_into().unwrap_or_default());
         let mut delivery = Delivery::new(outbox, options.flush_interval, seed);
         if options.signed {
@@ -100,7 +102,7 @@ impl Sdk {
         };
         // The device id the site gives, else the one its subdomains share, else the stored one,
         // else a new one.
-        let stored = sdk.load(DEVICE, host, out, read_device);
+        let stored = sdk.load(&sdk.key(DEVICE), host, out, read_device);
         sdk.device = options.device.or(shared).or(stored).unwrap_or_else(|| Uuid::from_random(host.random()));
         if stored != Some(sdk.device) {
             out.store(sdk.key(DEVICE), write_device(sdk.device));
@@ -127,18 +129,19 @@ impl Sdk {
     /// absent.
     fn load<T, V: Value>(
         &self,
-        name: &str,
+        key: &str,
         host: &impl Host<Value = V>,
         out: &mut Out,
         read: fn(&V) -> Result<T, &'static str>,
     ) -> Option<T> {
-        let text = host.get(&self.key(name))?;
-        self.trust(name, &text, host, out, read)
+        let text = host.get(key)?;
+        self.trust(key, &text, host, out, read)
     }
 
+    /// The record `text` stored under `key`, read, or logged (by its name) and removed.
     fn trust<T, V: Value>(
         &self,
-        name: &str,
+        key: &str,
         text: &str,
         host: &impl Host<Value = V>,
         out: &mut Out,
@@ -147,8 +150,8 @@ impl Sdk {
         match read(&host.parse(text)) {
             Ok(record) => Some(record),
             Err(why) => {
-                out.say_with(Message::Discarding, name, why);
-                out.remove(self.key(name));
+                out.say_with(Message::Discarding, key.strip_prefix(self.prefix.as_str()).unwrap_or(key), why);
+                out.remove(key.into());
                 None
             }
         }
@@ -237,7 +240,7 @@ impl Sdk {
     /// take its own chain for a rival's. Both are read before either is taken in: taking one in
     /// may write the other, and a read sees the browser as it was before this input's effects.
     fn take_in(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
-        let stored = self.load(SESSION, host, out, read_session);
+        let stored = self.load(&self.key(SESSION), host, out, read_session);
         let user = stored.as_ref().map_or(&self.engine.state().user_id, |s| &s.user_id).clone();
         let shared = self.cookie.as_mut().and_then(|c| c.read(host.cookie(&c.name), user.as_deref()));
         // The cookie is written once both are in: a write between would carry only the first.
@@ -266,9 +269,9 @@ impl Sdk {
         theirs
     }
 
-    /// The storage names of every outbox of this API key.
+    /// The storage keys of every outbox of this API key.
     fn outboxes(&self, host: &impl Host) -> Vec<String> {
-        host.keys(&self.key(OUTBOXES)).iter().filter_map(|key| key.strip_prefix(self.prefix.as_str())).map(String::from).collect()
+        host.keys(&self.key(OUTBOXES))
     }
 
     /// Hands an input to the delivery machine and carries out its step, in the order `Step` gives.
@@ -285,20 +288,19 @@ impl Sdk {
         }
         if step.save {
             match self.delivery.outbox() {
-                Some(record) => out.store(self.key(self.delivery.name()), record),
-                None => out.remove(self.key(self.delivery.name())),
+                Some(record) => out.store(self.delivery.name().into(), record),
+                None => out.remove(self.delivery.name().into()),
             }
         }
-        for name in &step.remove {
-            out.remove(self.key(name));
+        for key in step.remove {
+            out.remove(key);
         }
         if step.abort {
             out.push(Effect::Abort);
         }
         // The envelope, made only when something is sent.
         let body = |events| {
-            let device_id = self.device.to_hyphenated();
-            let sender = Sender { api_key: &self.api_key, device_id: &device_id, user_id: self.engine.state().user_id.as_deref() };
+            let sender = Sender { api_key: &self.api_key, device_id: &self.device, user_id: self.engine.state().user_id.as_deref() };
             Batch { sender: &sender, time: now, events }.to_json()
         };
         match step.send {
@@ -359,11 +361,12 @@ impl Sdk {
     /// Keeps `user`'s signature (ignored without SDK authentication).
     fn sign(&mut self, user: &str, signature: &str) {
         if self.signed {
-            self.signatures.retain(|(u, _)| u != user);
-            self.signatures.push((user.into(), signature.into()));
-            if self.signatures.len() > SIGNATURES {
-                self.signatures.remove(0);
+            // The user's older signature goes, else the oldest when all places are taken.
+            let old = self.signatures.iter().position(|(u, _)| u == user);
+            if let Some(i) = old.or((self.signatures.len() == SIGNATURES).then_some(0)) {
+                self.signatures.remove(i);
             }
+            self.signatures.push((user.into(), signature.into()));
         }
     }
 
@@ -488,7 +491,7 @@ impl Sdk {
     pub fn storage(&mut self, now: Millis, key: &str, value: Option<&str>, host: &impl Host, out: &mut Out) {
         match key.strip_prefix(self.prefix.as_str()) {
             Some(SESSION) => {
-                if let Some(state) = value.and_then(|v| self.trust(SESSION, v, host, out, read_session)) {
+                if let Some(state) = value.and_then(|v| self.trust(key, v, host, out, read_session)) {
                     self.feed(now, Input::Restore(state), host, out);
                 }
             }

@@ -23,10 +23,7 @@ impl Update {
     pub fn json(update: Option<Update>) -> String {
         let Some(u) = update else { return "null".into() };
         json::object(|o| {
-            o.str("id", &u.id.to_hyphenated())
-                .uint("startedAt", u.started_at)
-                .uint("lastActivityAt", u.last_activity)
-                .uint("expiresAt", u.expires_at);
+            o.id("id", &u.id).uint("startedAt", u.started_at).uint("lastActivityAt", u.last_activity).uint("expiresAt", u.expires_at);
         })
     }
 }

@@ -132,7 +132,7 @@ export function field(o, key) {
   try { return typeof o === 'object' && o !== null ? o[key] : undefined; } catch { return undefined; }
 }
 export function entries(o) {
-  try { return Object.keys(o).map((key) => [key, field(o, key)]); } catch { return []; }
+  try { return Object.keys(o).flatMap((key) => [key, field(o, key)]); } catch { return []; }
 }
 
 // The page's functions (subscribers, callbacks, the logger), by handle, until the core lets go.

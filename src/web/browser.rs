@@ -28,7 +28,7 @@ extern "C" {
     pub fn parse(text: &str) -> JsValue;
     /// `o[key]`, or `undefined` if that throws.
     pub fn field(o: &JsValue, key: &str) -> JsValue;
-    /// `[key, value]` for each own key of `o`.
+    /// `key, value` for each own key of `o`, one after the other.
     pub fn entries(o: &JsValue) -> js_sys::Array;
     /// Keeps a function of the page; its handle.
     pub fn keep(f: &JsValue) -> u32;

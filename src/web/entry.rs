@@ -85,9 +85,8 @@ fn arg(value: &JsValue, top: bool) -> Arg {
         Arg::Function(browser::keep(value))
     } else if value.is_object() {
         let entries = browser::entries(value);
-        let fields = entries
-            .iter()
-            .map(|pair| (browser::field(&pair, "0").as_string().unwrap_or_default(), arg(&browser::field(&pair, "1"), false)));
+        let fields =
+            (0..entries.length() / 2).map(|i| (entries.get(2 * i).as_string().unwrap_or_default(), arg(&entries.get(2 * i + 1), false)));
         Arg::Object(fields.collect())
     } else {
         Arg::Other

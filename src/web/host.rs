@@ -19,7 +19,8 @@ impl Host for Browser {
     }
 
     fn keys(&self, prefix: &str) -> Vec<String> {
-        browser::storage_keys(prefix).iter().filter_map(|k| k.as_string()).collect()
+        let keys = browser::storage_keys(prefix);
+        (0..keys.length()).filter_map(|i| keys.get(i).as_string()).collect()
     }
 
     fn parse(&self, text: &str) -> JsValue {
