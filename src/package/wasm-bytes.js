@@ -1,7 +1,8 @@
 // The SDK's wasm, embedded in this module (docs/design.md section 2): one request, nothing for a
 // bundler to emit. scripts/lib/package.mjs writes the bytes as a string of one character per
-// byte, each shifted by the constant that gzips smallest, so gzip's matches stay aligned with the
-// wasm's and most bytes stay printable ASCII when a bundler's minifier re-escapes the string.
+// byte, each mapped as ((byte + shift) & 255) ^ xor with the constants that gzip smallest, so
+// gzip's matches stay aligned with the wasm's and most bytes stay printable ASCII when a bundler's
+// minifier re-escapes the string.
 //
 // A bundle that keeps the characters above 0x7f raw, loaded as a classic script with no charset
 // in its Content-Type on a page that declares none, is decoded in the page's legacy charset
@@ -11,7 +12,7 @@
 // minifier could write raw and the page garble too), which are then decoded as UTF-8. Text that
 // is still not one character per byte of the wasm (a multi-byte charset) gives null, never
 // garbage to compile: front.js says why.
-/* global __APPBOY_WASM__, __APPBOY_SHIFT__, __APPBOY_LENGTH__ */
+/* global __APPBOY_WASM__, __APPBOY_SHIFT__, __APPBOY_XOR__, __APPBOY_LENGTH__ */
 export function wasmBytes() {
   let text = __APPBOY_WASM__;
   if (text.length !== __APPBOY_LENGTH__) {
@@ -22,6 +23,7 @@ export function wasmBytes() {
   }
   if (text.length !== __APPBOY_LENGTH__ || /[^\0-\xff]/.test(text)) return null;
   const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) - __APPBOY_SHIFT__;
+  // The Uint8Array takes the result modulo 256.
+  for (let i = 0; i < text.length; i++) bytes[i] = (text.charCodeAt(i) ^ __APPBOY_XOR__) - __APPBOY_SHIFT__;
   return bytes;
 }
