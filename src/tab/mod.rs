@@ -113,7 +113,7 @@ impl Tab {
             Event::Call(method, a, b) => {
                 reply = self.call(now, method, &a, &b, host, &mut out);
                 // The page's functions that nothing kept are let go.
-                for arg in [a, b] {
+                for arg in [&a, &b] {
                     if let (Some(f), false) = (arg.function(), out.kept) {
                         out.push(Effect::Forget(f));
                     }

@@ -327,7 +327,7 @@ impl Sdk {
                 None => out.say_with(Message::SendFailedNoAnswer, &self.url, ""),
             }
         }
-        for (callback, ok) in step.settled {
+        for &(callback, ok) in &step.settled {
             self.waiting.retain(|w| *w != callback);
             out.call(callback, if ok { "true" } else { "false" }, true);
         }
@@ -418,17 +418,17 @@ impl Sdk {
 
     /// The SDK goes (`destroy()`, or `enableSDK()` after `disableSDK()`): its listeners and timer
     /// stop, and the flushes it still owed are answered `false`.
-    pub fn stop(self, out: &mut Out) {
+    pub fn stop(&self, out: &mut Out) {
         if self.listening {
             out.push(Effect::Listen(false));
         }
         if self.armed.is_some() {
             out.push(Effect::Timer(None));
         }
-        for callback in self.waiting {
-            out.call(callback, "false", true);
+        for callback in &self.waiting {
+            out.call(*callback, "false", true);
         }
-        for s in self.subscriptions {
+        for s in &self.subscriptions {
             out.push(Effect::Forget(s.function));
         }
     }
