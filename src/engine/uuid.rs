@@ -54,16 +54,12 @@ impl Uuid {
             return None;
         }
         let mut bytes = [0u8; 16];
-        let mut at = 0;
+        let mut digits = text.iter();
         for (i, byte) in bytes.iter_mut().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                if text[at] != b'-' {
-                    return None;
-                }
-                at += 1;
+            if matches!(i, 4 | 6 | 8 | 10) && digits.next() != Some(&b'-') {
+                return None;
             }
-            *byte = (hex_value(text[at])? << 4) | hex_value(text[at + 1])?;
-            at += 2;
+            *byte = (hex_value(*digits.next()?)? << 4) | hex_value(*digits.next()?)?;
         }
         let uuid = Uuid::from_random(bytes);
         (uuid.0 == bytes).then_some(uuid)

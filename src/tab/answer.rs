@@ -54,7 +54,8 @@ pub fn retry_after(text: &str, now: Millis) -> Option<Millis> {
     http_date(text).map(|at| at.saturating_sub(now))
 }
 
-const MONTHS: [&[u8; 3]; 12] = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+/// The months' names, three letters each (one string: a table of slices would cost a pointer each).
+const MONTHS: &[u8] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
 
 /// An HTTP date in Unix ms, in any of its three forms:
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
@@ -72,7 +73,7 @@ pub fn http_date(text: &str) -> Option<Millis> {
                 year_digits = bytes.len();
             }
             count += 1;
-        } else if let Some(m) = MONTHS.iter().position(|m| bytes.len() == 3 && bytes.eq_ignore_ascii_case(*m)) {
+        } else if let Some(m) = MONTHS.chunks(3).position(|m| bytes.eq_ignore_ascii_case(m)) {
             month_first = count == 0;
             month = Some(m as u64 + 1);
         }

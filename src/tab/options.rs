@@ -9,18 +9,10 @@ use crate::wire::is_base_url;
 use alloc::string::String;
 
 pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
-/// The options this SDK reads.
-const KNOWN: [&str; 9] = [
-    "sessionTimeoutInSeconds",
-    "baseUrl",
-    "enableLogging",
-    "flushIntervalInSeconds",
-    "enableSdkAuthentication",
-    "noCookies",
-    "allowCrawlerActivity",
-    "cookieExpiryInDays",
-    "deviceId",
-];
+/// The options this SDK reads, separated by spaces (one string: a table of slices would cost a
+/// pointer and a length for each).
+const KNOWN: &str = "sessionTimeoutInSeconds baseUrl enableLogging flushIntervalInSeconds enableSdkAuthentication \
+noCookies allowCrawlerActivity cookieExpiryInDays deviceId";
 /// How long the shared cookie lasts by default: the most browsers keep one (RFC 6265bis).
 const COOKIE_DAYS: u32 = 400;
 
@@ -50,7 +42,7 @@ impl Options {
         match value {
             Arg::Object(fields) => {
                 let mut unknown = String::new();
-                for (name, _) in fields.iter().filter(|(name, _)| !KNOWN.contains(&name.as_str())) {
+                for (name, _) in fields.iter().filter(|(name, _)| !KNOWN.as_bytes().split(|b| *b == b' ').any(|k| k == name.as_bytes())) {
                     if !unknown.is_empty() {
                         unknown.push_str(", ");
                     }

@@ -303,9 +303,10 @@ impl Sdk {
             let sender = Sender { api_key: &self.api_key, device_id: &self.device, user_id: self.engine.state().user_id.as_deref() };
             Batch { sender: &sender, time: now, events }.to_json()
         };
-        match step.send {
+        match &step.send {
             Some(Send::Fetch { request, events }) => {
-                let body = body(&events);
+                let request = *request;
+                let body = body(events);
                 // The machine puts one named user's datapoints in a signed request.
                 let user = events.iter().find_map(|e| e.user_id.as_deref());
                 let signature =
@@ -315,7 +316,7 @@ impl Sdk {
                 out.push(Effect::Fetch { request, url: self.url.clone(), body, api_key, signature });
             }
             Some(Send::Beacon(events)) => {
-                let body = body(&events);
+                let body = body(events);
                 out.push(Effect::Beacon { url: self.url.clone(), body });
             }
             None => {}
