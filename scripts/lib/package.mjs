@@ -58,14 +58,17 @@ writeFileSync(glue, glueText);
 // The wasm, optimized for size. Exports the glue never calls (wasm-bindgen's abort handling, its
 // free for returned strings) go first, and the code only they reached with them. Rust keeps its
 // stack at the bottom of memory and defines (not imports) its memory, zero-filled. The producers
-// and target-features sections only describe the build: browsers ignore them.
+// and target-features sections only describe the build: browsers ignore them. A function with one
+// caller is inlined only when it is small (20 instructions; binaryen's default has no limit): the
+// wasm is 1.7 KB larger raw, but gzip finds more of it repeated, and the module is 0.56 KB smaller
+// gzipped (measured from 10 to 60: 15 to 25 are within 2 B of each other).
 const wasmFile = join(bindgen, 'appboy_wasm.opt.wasm');
 const used = new Set([...glueText.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]));
 copyFileSync(minified, wasmFile);
 for (const [, short] of map.exports) {
   if (!used.has(short)) execFileSync('wasm-opt', ['--remove-exports', `--pass-arg=remove-exports@${short}`, wasmFile, '-o', wasmFile]);
 }
-execFileSync('wasm-opt', ['-Oz', '--converge', '--low-memory-unused', '--zero-filled-memory', '--strip-producers',
+execFileSync('wasm-opt', ['-Oz', '--converge', '--one-caller-inline-max-function-size=20', '--low-memory-unused', '--zero-filled-memory', '--strip-producers',
   '--strip-target-features', wasmFile, '-o', wasmFile]);
 
 // The wasm as a JS string literal, one character per byte: byte b as ((b + shift) & 255) ^ xor.
