@@ -154,8 +154,9 @@ pub fn push_uint(out: &mut String, mut value: u64) {
             break;
         }
     }
-    for &digit in digits.iter().take(len).rev() {
-        out.push(char::from(digit));
+    while len > 0 {
+        len -= 1;
+        out.push(char::from(digits[len]));
     }
 }
 

@@ -57,10 +57,11 @@ impl Session {
     pub(crate) fn not_in(&self, winner: &Session) -> Vec<Uuid> {
         let known_from = winner.remembers_from();
         let count = self.ancestors.len() as u32;
-        let chain = self.ancestors.iter().chain(core::iter::once(&self.id));
         let mut ours = Vec::new();
-        for (i, id) in chain.enumerate() {
-            let seq = self.seq.saturating_sub(count - i as u32);
+        // The ancestors, oldest first, then the session itself.
+        for i in 0..=count {
+            let id = self.ancestors.get(i as usize).unwrap_or(&self.id);
+            let seq = self.seq.saturating_sub(count - i);
             let known = self.root != winner.root || seq >= known_from;
             if known && *id != winner.id && !winner.ancestors.contains(id) {
                 ours.push(*id);

@@ -109,18 +109,18 @@ impl Tab {
     pub fn handle(&mut self, now: Millis, event: Event, host: &impl Host) -> Effects {
         let mut out = Out { list: Vec::new(), calls: Vec::new(), logging: self.logging, logger: self.logger, kept: false };
         let mut reply = Reply::Nothing;
-        match event {
+        match &event {
             Event::Call(method, a, b) => {
-                reply = self.call(now, method, &a, &b, host, &mut out);
+                reply = self.call(now, *method, a, b, host, &mut out);
                 // The page's functions that nothing kept are let go.
-                for arg in [&a, &b] {
+                for arg in [a, b] {
                     if let (Some(f), false) = (arg.function(), out.kept) {
                         out.push(Effect::Forget(f));
                     }
                 }
             }
             Event::Threw(what) => out.say_with(Message::CallbackThrew, what, ""),
-            Event::StorageFailed { reading } => out.say_with(Message::StorageFailed, if reading { "reading" } else { "writing" }, ""),
+            Event::StorageFailed { reading } => out.say_with(Message::StorageFailed, if *reading { "reading" } else { "writing" }, ""),
             event => {
                 if let Some(sdk) = &mut self.sdk {
                     match event {
@@ -128,9 +128,9 @@ impl Tab {
                         Event::Left => sdk.hidden(now, true, host, &mut out),
                         Event::Shown if sdk.listening => sdk.shown(now, host, &mut out),
                         Event::Interaction if sdk.listening => sdk.interaction(now, host, &mut out),
-                        Event::Storage { key, value } if sdk.listening => sdk.storage(now, key, value, host, &mut out),
+                        Event::Storage { key, value } if sdk.listening => sdk.storage(now, key, *value, host, &mut out),
                         Event::Timer => sdk.timer(now, host, &mut out),
-                        Event::Answer(reported) => sdk.answered(now, &reported, host, &mut out),
+                        Event::Answer(reported) => sdk.answered(now, reported, host, &mut out),
                         _ => {}
                     }
                 }

@@ -245,7 +245,10 @@ impl Sdk {
         let shared = self.cookie.as_mut().and_then(|c| c.read(host.cookie(&c.name), user.as_deref()));
         // The cookie is written once both are in: a write between would carry only the first.
         self.taking_in = true;
-        for state in [stored, shared.map(|(_, state)| state)].into_iter().flatten() {
+        if let Some(state) = stored {
+            self.feed(now, Input::Restore(state), host, out);
+        }
+        if let Some((_, state)) = shared {
             self.feed(now, Input::Restore(state), host, out);
         }
         self.taking_in = false;
@@ -514,7 +517,7 @@ impl Sdk {
         }
         let engine = self.engine_timer.filter(|_| self.listening);
         let cookie = self.cookie.as_ref().and_then(SharedCookie::due).filter(|_| self.listening);
-        let want = [engine, self.delivery_timer, cookie].into_iter().flatten().min();
+        let want = earliest(earliest(engine, self.delivery_timer), cookie);
         match want {
             None if self.armed.is_some() => {
                 self.armed = None;
@@ -526,6 +529,14 @@ impl Sdk {
             }
             _ => {}
         }
+    }
+}
+
+/// The earlier of two instants, either of which may be none.
+fn earliest(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        _ => a.or(b),
     }
 }
 
