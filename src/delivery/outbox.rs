@@ -25,7 +25,10 @@ pub fn add(events: &mut Vec<Datapoint>, more: impl IntoIterator<Item = Datapoint
             events.push(event);
         }
     }
-    let mut bytes: usize = events.iter().map(size).sum();
+    let mut bytes = 0;
+    for event in events.iter() {
+        bytes += size(event);
+    }
     let mut dropped = 0;
     while events.len() - dropped > MAX_OUTBOX_EVENTS || bytes > MAX_OUTBOX_BYTES {
         bytes -= events.get(dropped).map_or(0, size);
