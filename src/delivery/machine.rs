@@ -205,7 +205,11 @@ impl Delivery {
         let mut step = Step::default();
         match input {
             Input::Queue(more) => {
-                self.fresh.extend(more.iter().filter(|dp| dp.is_start()).map(|dp| (dp.session_id, now)));
+                for dp in &more {
+                    if dp.is_start() {
+                        self.fresh.push((dp.session_id, now));
+                    }
+                }
                 self.add(more, &mut step);
                 self.save(&mut step);
                 self.want(now + FLUSH_SOON);

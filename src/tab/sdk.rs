@@ -138,7 +138,7 @@ impl Sdk {
         self.trust(key, &text, host, out, read)
     }
 
-    /// The record `text` stored under `key`, read, or logged (by its name) and removed.
+    /// The record `text` stored under `key`, read, or discarded.
     fn trust<T, V: Value>(
         &self,
         key: &str,
@@ -147,14 +147,18 @@ impl Sdk {
         out: &mut Out,
         read: fn(&V) -> Result<T, &'static str>,
     ) -> Option<T> {
-        match read(&host.parse(text)) {
-            Ok(record) => Some(record),
-            Err(why) => {
-                out.say_with(Message::Discarding, key.strip_prefix(self.prefix.as_str()).unwrap_or(key), why);
-                out.remove(key.into());
-                None
-            }
+        let record = read(&host.parse(text));
+        if let Err(why) = record {
+            self.discard(key, why, out);
         }
+        record.ok()
+    }
+
+    /// A record that cannot be trusted is logged (by its name) and removed. (Not generic: one
+    /// copy in the wasm for every kind of record.)
+    fn discard(&self, key: &str, why: &str, out: &mut Out) {
+        out.say_with(Message::Discarding, key.strip_prefix(self.prefix.as_str()).unwrap_or(key), why);
+        out.remove(key.into());
     }
 
     /// Hands an input to the engine; its datapoints go to the outbox before its state is stored.

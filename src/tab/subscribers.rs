@@ -55,7 +55,8 @@ impl Heard {
             (Some(now), Some(was)) => {
                 now.id != was.id || now.started_at != was.started_at || now.last_activity >= was.last_activity + NEWS_GRANULARITY
             }
-            (now, was) => now != was,
+            // A session opened or closed.
+            (now, was) => now.is_some() || was.is_some(),
         };
         if !news {
             return None;

@@ -9,6 +9,7 @@ use super::browser;
 use super::host::Browser;
 use crate::tab::{Arg, Effect, EffectKind, Event, Method, Reply, ReportKind, Reported, Tab};
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -85,9 +86,11 @@ fn arg(value: &JsValue, top: bool) -> Arg {
         Arg::Function(browser::keep(value))
     } else if value.is_object() {
         let entries = browser::entries(value);
-        let fields =
-            (0..entries.length() / 2).map(|i| (entries.get(2 * i).as_string().unwrap_or_default(), arg(&entries.get(2 * i + 1), false)));
-        Arg::Object(fields.collect())
+        let mut fields = Vec::new();
+        for i in 0..entries.length() / 2 {
+            fields.push((entries.get(2 * i).as_string().unwrap_or_default(), arg(&entries.get(2 * i + 1), false)));
+        }
+        Arg::Object(fields)
     } else {
         Arg::Other
     }

@@ -20,7 +20,11 @@ impl Host for Browser {
 
     fn keys(&self, prefix: &str) -> Vec<String> {
         let keys = browser::storage_keys(prefix);
-        (0..keys.length()).filter_map(|i| keys.get(i).as_string()).collect()
+        let mut found = Vec::new();
+        for i in 0..keys.length() {
+            found.extend(keys.get(i).as_string());
+        }
+        found
     }
 
     fn parse(&self, text: &str) -> JsValue {
