@@ -43,10 +43,7 @@ impl<'a> Object<'a> {
 
     /// A UUID, in its canonical form.
     pub fn id(&mut self, key: &str, id: &Uuid) -> &mut Self {
-        let out = self.key(key);
-        out.push('"');
-        id.push_to(out);
-        out.push('"');
+        quoted_id(self.key(key), id);
         self
     }
 
@@ -120,9 +117,7 @@ impl Item<'_> {
     }
 
     pub fn id(self, id: &Uuid) {
-        self.out.push('"');
-        id.push_to(self.out);
-        self.out.push('"');
+        quoted_id(self.out, id);
     }
 }
 
@@ -158,6 +153,12 @@ pub fn push_uint(out: &mut String, mut value: u64) {
         len -= 1;
         out.push(char::from(digits[len]));
     }
+}
+
+fn quoted_id(out: &mut String, id: &Uuid) {
+    out.push('"');
+    id.push_to(out);
+    out.push('"');
 }
 
 fn string(out: &mut String, value: &str) {

@@ -50,15 +50,13 @@ impl Batch<'_> {
     }
 }
 
-/// The data endpoint for a `baseUrl` option: `https://` is added when no scheme is given and
-/// `/api/v3` when the path is empty or `/`; without one, the page's own origin.
 /// Whether `base_url` can be a `baseUrl`: a host, with a port and a path if need be, and an http or
 /// https scheme if any (`sdk.example.com`, `https://sdk.example.com:8443/api/v3`); no spaces or
 /// control characters. Empty means the page's origin.
 pub fn is_base_url(base_url: &str) -> bool {
     let text = base_url.trim_ascii().as_bytes();
-    let rest = match text.windows(3).position(|w| w == b"://") {
-        Some(i) if text[..i].eq_ignore_ascii_case(b"https") || text[..i].eq_ignore_ascii_case(b"http") => &text[i + 3..],
+    let rest = match scheme_end(text) {
+        Some(i) if text[..i - 3].eq_ignore_ascii_case(b"https") || text[..i - 3].eq_ignore_ascii_case(b"http") => &text[i..],
         Some(_) => return false,
         None => text,
     };
@@ -68,13 +66,20 @@ pub fn is_base_url(base_url: &str) -> bool {
     text.is_empty() || (!host.is_empty() && host.iter().all(host_byte) && rest.iter().all(|b| *b > b' ' && *b != 0x7f))
 }
 
+/// Where a URL's `://` ends, if it has one. (A byte scan rather than `str` pattern search, which
+/// would add kilobytes to the wasm.)
+fn scheme_end(url: &[u8]) -> Option<usize> {
+    url.windows(3).position(|w| w == b"://").map(|i| i + 3)
+}
+
+/// The data endpoint for a `baseUrl` option: `https://` is added when no scheme is given and
+/// `/api/v3` when the path is empty or `/`; without one, the page's own origin.
 pub fn data_url(base_url: Option<&str>, page_origin: &str) -> String {
     let mut base = base_url.map(str::trim_ascii).filter(|b| !b.is_empty()).unwrap_or(page_origin);
     while let Some(shorter) = base.strip_suffix("/") {
         base = shorter;
     }
-    // Byte scans rather than `str` pattern search, which would add kilobytes to the wasm.
-    let scheme_end = base.as_bytes().windows(3).position(|w| w == b"://").map(|i| i + 3);
+    let scheme_end = scheme_end(base.as_bytes());
     let mut url = String::new();
     if scheme_end.is_none() {
         url.push_str("https://");

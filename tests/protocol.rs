@@ -1,6 +1,7 @@
 //! The numbering between Rust and JavaScript has one source, `src/tab/protocol.rs`: this test
 //! fails when `src/web/browser.js` lists the methods, the reports, the effects or the log messages
-//! under other numbers (docs/design.md section 2).
+//! under other numbers, or `src/package/front.js` names a method by another number (docs/design.md
+//! section 2).
 #![cfg(not(target_arch = "wasm32"))]
 
 use appboy_wasm::tab::{EffectKind, Message, Method, ReportKind};
@@ -35,6 +36,19 @@ fn the_methods_are_listed_in_the_order_of_method() {
     let names: Vec<String> = list.split('\'').skip(1).step_by(2).map(str::to_lowercase).collect();
     let rust: Vec<String> = Method::NAMES.iter().map(|n| n.to_lowercase()).collect();
     assert_eq!(names, rust);
+}
+
+#[test]
+fn the_front_names_each_method_by_its_number() {
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/package/front.js")).unwrap();
+    let line = js.lines().find(|l| l.starts_with("const INITIALIZE = ")).expect("front.js numbers the methods it answers itself");
+    let constants: Vec<(&str, &str)> =
+        line["const ".len()..].trim_end_matches(';').split(", ").map(|c| c.split_once(" = ").unwrap()).collect();
+    assert!(constants.len() >= 4, "{line}");
+    for (name, number) in constants {
+        let method = Method::NAMES.iter().position(|m| screaming(m) == name).unwrap_or_else(|| panic!("front.js: {name} is no method"));
+        assert_eq!(number, method.to_string(), "front.js numbers {name}");
+    }
 }
 
 #[test]

@@ -11,7 +11,8 @@ import { handle, __wbg_get_imports as wasmImports, __wbg_finalize_init as adopt 
 import { wasmBytes } from './wasm-bytes.js';
 import { METHODS, reportTo } from '../web/browser.js';
 
-const INITIALIZE = 0, FLUSH = 3, IS_DISABLED = 15, IS_INITIALIZED = 18;
+// Methods by their number in `tab::Method` (tests/protocol.rs checks them).
+const INITIALIZE = 0, REQUEST_IMMEDIATE_DATA_FLUSH = 3, IS_DISABLED = 15, IS_INITIALIZED = 18;
 const LOADING = 0, READY = 1, OFF = 2;
 let state = LOADING;
 let queue = [];
@@ -32,7 +33,7 @@ const replay = (calls) => {
 // Where the SDK does not run: `initialize`, `isDisabled` and `isInitialized` say false, and a flush
 // callback hears at once that nothing waits.
 const off = (i, args) => {
-  if (i === FLUSH && typeof args[0] === 'function') queueMicrotask(() => { try { args[0](true); } catch {} });
+  if (i === REQUEST_IMMEDIATE_DATA_FLUSH && typeof args[0] === 'function') queueMicrotask(() => { try { args[0](true); } catch {} });
   return i === INITIALIZE || i === IS_DISABLED || i === IS_INITIALIZED ? false : undefined;
 };
 

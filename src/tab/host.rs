@@ -70,6 +70,11 @@ impl Arg {
         }
     }
 
+    /// Whether field `name` is `true` (an option that is on).
+    pub fn on(&self, name: &str) -> bool {
+        matches!(self.field(name), Arg::Bool(true))
+    }
+
     /// Field `name` of an object; absent for anything else.
     pub fn field(&self, name: &str) -> &Arg {
         match self {

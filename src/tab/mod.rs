@@ -172,10 +172,10 @@ impl Tab {
         use Method::*;
         // A crawler (docs/design.md section 2), known before anything else, as Braze's SDK knows it:
         // nothing is recorded, stored or said; a flush hears that nothing waits.
-        if method == Initialize && self.sdk.is_none() && !self.crawler && !matches!(b.field("allowCrawlerActivity"), Arg::Bool(true)) {
+        if method == Initialize && self.sdk.is_none() && !self.crawler && !b.on("allowCrawlerActivity") {
             let agent = host.user_agent();
             if crawler::is_crawler(&agent) {
-                out.logging |= matches!(b.field("enableLogging"), Arg::Bool(true));
+                out.logging |= b.on("enableLogging");
                 out.say_with(Message::Crawler, &agent, "");
                 self.crawler = true;
                 return Reply::Bool(false);

@@ -13,7 +13,7 @@ pub const DEFAULT_FLUSH_INTERVAL_SECONDS: f64 = 10.0;
 /// pointer and a length for each).
 const KNOWN: &str = "sessionTimeoutInSeconds baseUrl enableLogging flushIntervalInSeconds enableSdkAuthentication \
 noCookies allowCrawlerActivity cookieExpiryInDays deviceId";
-/// How long the shared cookie lasts by default: the most browsers keep one (RFC 6265bis).
+/// How long the shared cookie lasts by default, and at most: the most browsers keep one (RFC 6265bis).
 const COOKIE_DAYS: u32 = 400;
 
 pub struct Options {
@@ -35,8 +35,7 @@ impl Options {
     /// `None` when the SDK cannot start with them (a `baseUrl` that is no address).
     pub fn read(value: &Arg, out: &mut Out) -> Option<Options> {
         // Logging first, so that what follows can be logged.
-        let on = |name| matches!(value.field(name), Arg::Bool(true));
-        if on("enableLogging") {
+        if value.on("enableLogging") {
             out.logging = true;
         }
         match value {
@@ -88,8 +87,7 @@ impl Options {
         };
         let days = value.field("cookieExpiryInDays");
         let cookie_days = match days.number() {
-            // Browsers keep a cookie 400 days at most (RFC 6265bis).
-            Some(d) if d.is_finite() && d > 0.0 => (d.min(400.0) as u32).max(1),
+            Some(d) if d.is_finite() && d > 0.0 => (d.min(f64::from(COOKIE_DAYS)) as u32).max(1),
             None if days.is_absent() => COOKIE_DAYS,
             _ => {
                 out.say(Message::CookieExpiryInvalid);
@@ -108,8 +106,8 @@ impl Options {
             timeout,
             base_url,
             flush_interval: (flush_interval.min(86_400.0) * 1000.0) as Millis,
-            signed: on("enableSdkAuthentication"),
-            no_cookies: on("noCookies"),
+            signed: value.on("enableSdkAuthentication"),
+            no_cookies: value.on("noCookies"),
             cookie_days,
             device,
         })

@@ -101,22 +101,22 @@ fn carry_out(effect: &Effect) {
     let number = |n: Option<u32>| n.map_or(-1.0, f64::from);
     let none = String::new();
     match effect {
-        Effect::Store { key, value } => act(EffectKind::Store, &key, &value, "", "", 0.0, 0.0),
-        Effect::Remove(key) => act(EffectKind::Remove, &key, "", "", "", 0.0, 0.0),
+        Effect::Store { key, value } => act(EffectKind::Store, key, value, "", "", 0.0, 0.0),
+        Effect::Remove(key) => act(EffectKind::Remove, key, "", "", "", 0.0, 0.0),
         Effect::Cookie { name, value, days } => {
             let days = if value.is_some() { f64::from(*days) } else { 0.0 };
-            act(EffectKind::Cookie, &name, value.as_ref().unwrap_or(&none), "", "", days, 0.0)
+            act(EffectKind::Cookie, name, value.as_ref().unwrap_or(&none), "", "", days, 0.0)
         }
         Effect::Fetch { request, url, body, api_key, signature } => act(
             EffectKind::Fetch,
-            &url,
-            &body,
+            url,
+            body,
             api_key.as_ref().unwrap_or(&none),
             signature.as_ref().unwrap_or(&none),
             f64::from(*request),
             0.0,
         ),
-        Effect::Beacon { url, body } => act(EffectKind::Beacon, &url, &body, "", "", 0.0, 0.0),
+        Effect::Beacon { url, body } => act(EffectKind::Beacon, url, body, "", "", 0.0, 0.0),
         Effect::Abort => act(EffectKind::Abort, "", "", "", "", 0.0, 0.0),
         Effect::Timer(delay) => act(EffectKind::Timer, "", "", "", "", delay.map_or(-1.0, |d| d as f64), 0.0),
         Effect::Listen(on) => act(EffectKind::Listen, "", "", "", "", f64::from(u8::from(*on)), 0.0),
