@@ -125,6 +125,11 @@ async fn serve(args: args::Args) -> Result<(), String> {
     Ok(())
 }
 
+/// Now, in Unix seconds: what a batch is stamped with, and what the retention counts from.
+fn unix_now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
 async fn bind(address: std::net::SocketAddr) -> Result<tokio::net::TcpListener, String> {
     tokio::net::TcpListener::bind(address).await.map_err(|e| format!("cannot listen on {address}: {e}"))
 }
@@ -135,8 +140,7 @@ async fn prune(db: db::Db, days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
-        match db.prune(days, now).await {
+        match db.prune(days, unix_now()).await {
             Ok(p) => {
                 for (table, rows) in [("sessions", p.sessions), ("datapoints", p.datapoints), ("events", p.events)] {
                     ::metrics::counter!(metrics::REMOVED, "table" => table).increment(rows);

@@ -21,7 +21,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use tower_http::services::ServeDir;
 
@@ -156,7 +156,7 @@ async fn data(
     if !app.api_keys.is_empty() && !app.api_keys.contains(key) {
         return Err(ApiError::unauthorized(format!("API key {key:?} is not served here")));
     }
-    let received = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    let received = crate::unix_now();
     let oldest = app.retention_days.map(|days| crate::db::first_day_kept(days, received) as f64 * 86_400.0);
     let mut batch = validate::batch(&body, key, oldest).map_err(ApiError::bad_request)?;
     let signature = headers.get("x-braze-auth-signature").and_then(|v| v.to_str().ok());

@@ -26,37 +26,40 @@ pub async fn store<B: Backend>(b: &B, batch: &Batch, received: f64) -> Result<St
     let (key, device) = (batch.api_key.as_str(), batch.device_id.as_str());
     let (sessions, others): (Vec<&Event>, Vec<&Event>) = batch.events.iter().partition(|e| e.is_session());
     let mut stored = Stored { new: 0, again: batch.events.len() as u64 };
+    // What the new `ss`s and `se`s make of their sessions' rows and the tallies.
+    let (mut after, mut changes, mut points) = (BTreeMap::new(), Changes::default(), Vec::new());
     if !sessions.is_empty() {
-        let mut points: Vec<(&str, &Event)> = sessions.into_iter().map(|e| (e.session_id.as_deref().unwrap_or_default(), e)).collect();
+        let mut sorted: Vec<(&str, &Event)> = sessions.into_iter().map(|e| (e.session_id.as_deref().unwrap_or_default(), e)).collect();
         // In order of session: the order its locks are taken in (stable: copies keep theirs).
-        points.sort_by(|(a, x), (b, y)| (a, &x.name).cmp(&(b, &y.name)));
-        let mut ids: Vec<&str> = points.iter().map(|(id, _)| *id).collect();
+        sorted.sort_by(|(a, x), (b, y)| (a, &x.name).cmp(&(b, &y.name)));
+        let mut ids: Vec<&str> = sorted.iter().map(|(id, _)| *id).collect();
         ids.dedup();
         b.lock_sessions(key, &ids).await?;
         let before = b.session_rows(key, &ids).await?;
         let mut seen = BTreeSet::new();
-        let new: Vec<(&str, &Event)> = points
+        let new: Vec<(&str, &Event)> = sorted
             .into_iter()
             .filter(|&(id, e)| {
                 let stored = before.get(id).is_some_and(|row| if e.name == "ss" { row.start.is_some() } else { row.end.is_some() });
                 !stored && seen.insert((id, e.name.as_str()))
             })
             .collect();
-        stored.new += new.len() as u64;
-        let (after, changes) = if new.is_empty() { Default::default() } else { rollup::apply(&before, &new, device) };
-        let moves: Vec<(&str, i64, i64)> = after
-            .iter()
-            .filter_map(|(id, row)| before.get(*id).filter(|old| old.day() != row.day()).map(|old| (*id, old.day(), row.day())))
-            .collect();
-        if !moves.is_empty() {
-            b.move_days(key, &moves).await?;
+        if !new.is_empty() {
+            (after, changes) = rollup::apply(&before, &new, device);
+            let moves: Vec<(&str, i64, i64)> = after
+                .iter()
+                .filter_map(|(id, row)| before.get(*id).filter(|old| old.day() != row.day()).map(|old| (*id, old.day(), row.day())))
+                .collect();
+            if !moves.is_empty() {
+                b.move_days(key, &moves).await?;
+            }
+            points = new.iter().map(|&(id, e)| (id, e, after[id].day())).collect();
         }
-        let points: Vec<(&str, &Event, i64)> = new.iter().map(|&(id, e)| (id, e, after[id].day())).collect();
+    }
+    if !points.is_empty() || !others.is_empty() {
         let rows: Vec<(&str, &SessionRow)> = after.iter().map(|(id, row)| (*id, row)).collect();
-        stored.new += b.write(key, device, received, Writes { points: &points, rows: &rows, changes: &changes, others: &others }).await?;
-    } else if !others.is_empty() {
-        let nothing = Changes::default();
-        stored.new += b.write(key, device, received, Writes { points: &[], rows: &[], changes: &nothing, others: &others }).await?;
+        let writes = Writes { points: &points, rows: &rows, changes: &changes, others: &others };
+        stored.new += points.len() as u64 + b.write(key, device, received, writes).await?;
     }
     stored.again -= stored.new;
     Ok(stored)
