@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { rankFunctions } from './wasm-order.mjs';
 
 const [bindgen, minified, mapFile, pkg] = process.argv.slice(2);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,8 +69,13 @@ copyFileSync(minified, wasmFile);
 for (const [, short] of map.exports) {
   if (!used.has(short)) execFileSync('wasm-opt', ['--remove-exports', `--pass-arg=remove-exports@${short}`, wasmFile, '-o', wasmFile]);
 }
-execFileSync('wasm-opt', ['-Oz', '--converge', '--one-caller-inline-max-function-size=20', '--low-memory-unused', '--zero-filled-memory', '--strip-producers',
-  '--strip-target-features', wasmFile, '-o', wasmFile]);
+const optimize = ['-Oz', '--converge', '--one-caller-inline-max-function-size=20', '--low-memory-unused', '--zero-filled-memory'];
+execFileSync('wasm-opt', [...optimize, wasmFile, '-o', wasmFile]);
+// Then its functions ordered for gzip (wasm-order.mjs). The second run optimizes again (binaryen
+// writes leaner code when it optimizes than when it only reorders: 77 B raw), and the features
+// section, kept until then, tells it what the wasm uses.
+writeFileSync(wasmFile, rankFunctions(readFileSync(wasmFile)));
+execFileSync('wasm-opt', [...optimize, '--reorder-functions-by-name', '--strip-debug', '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
 
 // The wasm as a JS string literal, one character per byte: byte b as ((b + shift) & 255) ^ xor.
 // Only what a string literal cannot hold raw is escaped (a NUL too, as some tools take it for the
@@ -117,17 +123,25 @@ const smallest = (size) => candidates.map((m) => ({ ...m, size: size(m) })).redu
 const moduleMapping = smallest((m) => gz(literal(wasm, m)) + gz(literal(wasm, m, { ascii: true })) + gz(literal(wasm, m, { control: true })));
 const loaderMapping = smallest((m) => gz(literal(wasm, m, { ascii: true })));
 
-const PLACEHOLDER = '"__APPBOY_WASM__"';
+// wasm-bytes.js calls `__APPBOY_WASM__()`, a name esbuild leaves as it is (it is declared nowhere
+// in the bundle, and esbuild never gives another name the name of a global). Its declaration,
+// returning the wasm's text, goes last: at the end of the module, and inside the loader's IIFE
+// (not a global of the page).
+const WASM_TEXT = '__APPBOY_WASM__';
 async function bundle(entry, format, mapping, text) {
   const result = await esbuild.build({
     entryPoints: [join(ROOT, entry)], bundle: true, format, minify: true, write: false, legalComments: 'none',
     logLevel: 'warning', target: 'es2020', alias: { '@appboy/glue': glue },
-    define: { __APPBOY_WASM__: PLACEHOLDER, __APPBOY_SHIFT__: String(mapping.shift), __APPBOY_XOR__: String(mapping.xor), __APPBOY_LENGTH__: String(wasm.length) },
+    define: { __APPBOY_SHIFT__: String(mapping.shift), __APPBOY_XOR__: String(mapping.xor), __APPBOY_LENGTH__: String(wasm.length) },
   });
   const code = result.outputFiles[0].text;
-  const parts = code.split(PLACEHOLDER);
-  if (parts.length !== 2) throw new Error(`${entry}: expected the wasm placeholder once, found ${parts.length - 1}`);
-  return parts[0] + text + parts[1];
+  const calls = code.split(`${WASM_TEXT}()`).length - 1;
+  if (calls !== 1 || code.split(WASM_TEXT).length !== 2) throw new Error(`${entry}: expected ${WASM_TEXT} once, called, found it ${code.split(WASM_TEXT).length - 1} times`);
+  const declaration = `function ${WASM_TEXT}(){return ${text}}`;
+  if (format === 'esm') return `${code}${declaration}\n`;
+  const end = code.lastIndexOf('})();');
+  if (end < 0 || code.slice(end).trim() !== '})();') throw new Error(`${entry}: the IIFE's end was not found`);
+  return `${code.slice(0, end)};${declaration}})();\n`;
 }
 
 const files = {

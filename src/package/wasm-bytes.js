@@ -12,9 +12,13 @@
 // minifier could write raw and the page garble too), which are then decoded as UTF-8. Text that
 // is still not one character per byte of the wasm (a multi-byte charset) gives null, never
 // garbage to compile: front.js says why.
+//
+// The text is the body of a function that scripts/lib/package.mjs puts last in the bundle (a
+// function declaration is hoisted, so it is called before its place): gzip's window is 32 KB, and
+// JavaScript after 57 KB of wasm could not refer back to the JavaScript before it (0.6 KB more).
 /* global __APPBOY_WASM__, __APPBOY_SHIFT__, __APPBOY_XOR__, __APPBOY_LENGTH__ */
 export function wasmBytes() {
-  let text = __APPBOY_WASM__;
+  let text = __APPBOY_WASM__();
   if (text.length !== __APPBOY_LENGTH__) {
     try {
       const charset = new TextDecoder(document.characterSet).decode(Uint8Array.from(Array(256).keys()));
