@@ -9,14 +9,12 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { rankFunctions } from './wasm-order.mjs';
 
 const [bindgen, minified, mapFile, pkg] = process.argv.slice(2);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
 
 // The glue, adapted to this package:
 // - browser.js is imported from its source, not a copy under snippets/, so that the glue and
@@ -77,76 +75,74 @@ execFileSync('wasm-opt', [...optimize, wasmFile, '-o', wasmFile]);
 writeFileSync(wasmFile, rankFunctions(readFileSync(wasmFile)));
 execFileSync('wasm-opt', [...optimize, '--reorder-functions-by-name', '--strip-debug', '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
 
-// The wasm as a JS string literal, one character per byte: byte b as ((b + shift) & 255) ^ xor.
+// The wasm as a JS string literal, one character per byte. Each byte value has a character of its
+// own, chosen by how often the value occurs: the 93 commonest get the printable ASCII characters
+// that a string holds raw (not `"` or `\\`), the next 30 the control characters (raw here, escaped
+// by Parcel's SWC), the rest what is left: characters above 0x7f (two bytes of UTF-8, or four
+// characters where escaped to ASCII) and the five that are always escaped. Within each class the
+// values go to its characters in ascending order, so that wasm-bytes.js rebuilds the table from
+// the class of each value alone (`__APPBOY_CLASSES__`, a digit per value). Against the best
+// mapping of the form ((b + shift) & 255) ^ xor used before, a third as many characters are above
+// 0x7f: 78 B less gzipped as written (the table's digits and code cost about 170 B of the gain),
+// 533 B less escaped to ASCII.
+//
 // Only what a string literal cannot hold raw is escaped (a NUL too, as some tools take it for the
-// end of text); `ascii` escapes every byte above 0x7f as well, for classic scripts, which a page
-// without a declared charset would decode as windows-1252 (modules are always UTF-8). A bundler
-// may write the module's raw characters into a classic script too: wasm-bytes.js then undoes that
-// decoding, knowing the length the text must have (__APPBOY_LENGTH__).
-function literal(bytes, { shift, xor }, { ascii = false, control = false } = {}) {
-  const code = (b) => ((b + shift) & 255) ^ xor;
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) {
-    const c = code(bytes[i]);
-    const next = code(bytes[i + 1]);
-    const hex = '\\x' + c.toString(16).padStart(2, '0');
-    out += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : c === 0x0a ? '\\n' : c === 0x0d ? '\\r'
-      : c === 0 ? (next >= 0x30 && next <= 0x39 ? hex : '\\0')
-        : (control && (c < 0x20 || c === 0x7f)) || (ascii && c > 0x7f) ? hex : String.fromCharCode(c);
-  }
-  return out + '"';
-}
-// The mapping that gzips smallest. A byte's character costs more when it is above 0x7f (two bytes
-// of UTF-8, or four characters escaped) or escaped: the 65,536 mappings are ranked by how many of
-// the wasm's bytes they send there, and the best few gzipped for real, with every plain shift (the
-// mappings of old). For the module, over the three forms bundlers leave the string in: as written,
-// re-escaped to ASCII (esbuild, Vite), and with control characters escaped (Parcel's SWC); the
-// best for the first alone is 0.2 KB smaller, and 3 KB larger after SWC. For the loader, which no
-// bundler rewrites, as it is served: escaped to ASCII.
+// end of text); `ascii` escapes every character above 0x7f as well, for classic scripts, which a
+// page without a declared charset would decode as windows-1252 (modules are always UTF-8). A
+// bundler may write the module's raw characters into a classic script too: wasm-bytes.js then
+// undoes that decoding, knowing the length the text must have (__APPBOY_LENGTH__).
 const wasm = readFileSync(wasmFile);
 const counts = new Array(256).fill(0);
 for (const b of wasm) counts[b]++;
-const ranked = [];
-for (let shift = 0; shift < 256; shift++) {
-  for (let xor = 0; xor < 256; xor++) {
-    let cost = 0;
-    for (let b = 0; b < 256; b++) {
-      const c = ((b + shift) & 255) ^ xor;
-      cost += counts[b] * ((c > 0x7f) + (c < 0x20 || c === 0x7f || c === 0x22 || c === 0x5c));
-    }
-    ranked.push({ shift, xor, cost });
+// The class of character c: 0 printable, 1 control, 2 the rest (as wasm-bytes.js has it).
+const classOf = (c) => (c > 0x7f || c === 0 || c === 0x0a || c === 0x0d || c === 0x22 || c === 0x5c ? 2 : c < 0x20 || c === 0x7f ? 1 : 0);
+const slots = [[], [], []];
+for (let c = 0; c < 256; c++) slots[classOf(c)].push(c);
+const byFrequency = [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b);
+const classes = new Array(256);
+byFrequency.forEach((b, rank) => { classes[b] = rank < slots[0].length ? 0 : rank < slots[0].length + slots[1].length ? 1 : 2; });
+const character = new Array(256);
+const taken = [0, 0, 0];
+for (let b = 0; b < 256; b++) character[b] = slots[classes[b]][taken[classes[b]]++];
+function literal(bytes, { ascii = false } = {}) {
+  let out = '"';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = character[bytes[i]];
+    const next = character[bytes[i + 1]];
+    const hex = '\\x' + c.toString(16).padStart(2, '0');
+    out += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : c === 0x0a ? '\\n' : c === 0x0d ? '\\r'
+      : c === 0 ? (next >= 0x30 && next <= 0x39 ? hex : '\\0')
+        : ascii && c > 0x7f ? hex : String.fromCharCode(c);
   }
+  return out + '"';
 }
-ranked.sort((a, b) => a.cost - b.cost);
-const candidates = [...ranked.slice(0, 24), ...Array.from({ length: 64 }, (_, shift) => ({ shift, xor: 0 }))];
-const smallest = (size) => candidates.map((m) => ({ ...m, size: size(m) })).reduce((a, b) => (b.size < a.size ? b : a));
-const moduleMapping = smallest((m) => gz(literal(wasm, m)) + gz(literal(wasm, m, { ascii: true })) + gz(literal(wasm, m, { control: true })));
-const loaderMapping = smallest((m) => gz(literal(wasm, m, { ascii: true })));
 
 // wasm-bytes.js calls `__APPBOY_WASM__()`, a name esbuild leaves as it is (it is declared nowhere
 // in the bundle, and esbuild never gives another name the name of a global). Its declaration,
 // returning the wasm's text, goes last: at the end of the module, and inside the loader's IIFE
 // (not a global of the page).
 const WASM_TEXT = '__APPBOY_WASM__';
-async function bundle(entry, format, mapping, text) {
+async function bundle(entry, format, text) {
   const result = await esbuild.build({
     entryPoints: [join(ROOT, entry)], bundle: true, format, minify: true, write: false, legalComments: 'none',
     logLevel: 'warning', target: 'es2020', alias: { '@appboy/glue': glue },
-    define: { __APPBOY_SHIFT__: String(mapping.shift), __APPBOY_XOR__: String(mapping.xor), __APPBOY_LENGTH__: String(wasm.length) },
+    define: { __APPBOY_CLASSES__: JSON.stringify(classes.join('')), __APPBOY_LENGTH__: String(wasm.length) },
   });
   const code = result.outputFiles[0].text;
   const calls = code.split(`${WASM_TEXT}()`).length - 1;
   if (calls !== 1 || code.split(WASM_TEXT).length !== 2) throw new Error(`${entry}: expected ${WASM_TEXT} once, called, found it ${code.split(WASM_TEXT).length - 1} times`);
   const declaration = `function ${WASM_TEXT}(){return ${text}}`;
-  if (format === 'esm') return `${code}${declaration}\n`;
+  // Terser (webpack's and Rollup's minifier) would inline a function called once, putting the
+  // text back before the JavaScript that follows it in the app: the apps were 0.6 KB larger.
+  if (format === 'esm') return `${code.replace(`${WASM_TEXT}()`, `/*#__NOINLINE__*/${WASM_TEXT}()`)}${declaration}\n`;
   const end = code.lastIndexOf('})();');
   if (end < 0 || code.slice(end).trim() !== '})();') throw new Error(`${entry}: the IIFE's end was not found`);
   return `${code.slice(0, end)};${declaration}})();\n`;
 }
 
 const files = {
-  'appboy_wasm.js': await bundle('src/package/index.js', 'esm', moduleMapping, literal(wasm, moduleMapping)),
-  'appboy-loader.js': await bundle('src/loader/appboy-loader.js', 'iife', loaderMapping, literal(wasm, loaderMapping, { ascii: true })),
+  'appboy_wasm.js': await bundle('src/package/index.js', 'esm', literal(wasm)),
+  'appboy-loader.js': await bundle('src/loader/appboy-loader.js', 'iife', literal(wasm, { ascii: true })),
   'appboy-snippet.js': (await esbuild.transform(readFileSync(join(ROOT, 'src/loader/snippet.js'), 'utf8'), { minify: true, legalComments: 'none' })).code,
 };
 for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg, name), text);
@@ -154,5 +150,5 @@ for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg, name),
 // The types, written by hand beside front.js (the wasm exports one untyped entry point).
 writeFileSync(join(pkg, 'appboy_wasm.d.ts'), readFileSync(join(ROOT, 'src/package/appboy_wasm.d.ts')));
 
-console.log(`wasm ${wasm.length} B, embedded as ((b + ${moduleMapping.shift}) & 255) ^ ${moduleMapping.xor} in the module, ((b + ${loaderMapping.shift}) & 255) ^ ${loaderMapping.xor} in the loader`);
+console.log(`wasm ${wasm.length} B, embedded with ${character.filter((c) => c > 0x7f).length} byte values above 0x7f`);
 for (const [name, text] of Object.entries(files)) console.log(`${name}: ${Buffer.byteLength(text)} B`);

@@ -1,8 +1,9 @@
 // The SDK's wasm, embedded in this module (docs/design.md section 2): one request, nothing for a
 // bundler to emit. scripts/lib/package.mjs writes the bytes as a string of one character per
-// byte, each mapped as ((byte + shift) & 255) ^ xor with the constants that gzip smallest, so
-// gzip's matches stay aligned with the wasm's and most bytes stay printable ASCII when a bundler's
-// minifier re-escapes the string.
+// byte: the commonest byte values as printable ASCII, the next as control characters, the rarest
+// as the characters left, so that most of them stay one byte of UTF-8, and ASCII when a bundler's
+// minifier re-escapes the string. `__APPBOY_CLASSES__` gives the class of each byte value (a digit
+// 0, 1 or 2); within a class the values take its characters in ascending order.
 //
 // A bundle that keeps the characters above 0x7f raw, loaded as a classic script with no charset
 // in its Content-Type on a page that declares none, is decoded in the page's legacy charset
@@ -16,7 +17,7 @@
 // The text is the body of a function that scripts/lib/package.mjs puts last in the bundle (a
 // function declaration is hoisted, so it is called before its place): gzip's window is 32 KB, and
 // JavaScript after 57 KB of wasm could not refer back to the JavaScript before it (0.6 KB more).
-/* global __APPBOY_WASM__, __APPBOY_SHIFT__, __APPBOY_XOR__, __APPBOY_LENGTH__ */
+/* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_LENGTH__ */
 export function wasmBytes() {
   let text = __APPBOY_WASM__();
   if (text.length !== __APPBOY_LENGTH__) {
@@ -26,8 +27,15 @@ export function wasmBytes() {
     } catch {}
   }
   if (text.length !== __APPBOY_LENGTH__ || /[^\0-\xff]/.test(text)) return null;
+  // The characters of each class, ascending, as package.mjs has them: 0 printable, 1 control,
+  // 2 above 0x7f or always escaped.
+  const classes = [[], [], []];
+  for (let c = 0; c < 256; c++) {
+    classes[c > 127 || c === 0 || c === 10 || c === 13 || c === 34 || c === 92 ? 2 : c < 32 || c === 127 ? 1 : 0].push(c);
+  }
+  const byte = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) byte[classes[__APPBOY_CLASSES__.charCodeAt(b) - 48].shift()] = b;
   const bytes = new Uint8Array(text.length);
-  // The Uint8Array takes the result modulo 256.
-  for (let i = 0; i < text.length; i++) bytes[i] = (text.charCodeAt(i) ^ __APPBOY_XOR__) - __APPBOY_SHIFT__;
+  for (let i = 0; i < text.length; i++) bytes[i] = byte[text.charCodeAt(i)];
   return bytes;
 }
