@@ -367,7 +367,7 @@ impl World {
         }
         let rivals = self.tabs[tab].core.take_rivals();
         let mut removals = 0;
-        for effect in effects.list {
+        for effect in effects.list() {
             if self.tabs[tab].page == Page::Gone {
                 break;
             }

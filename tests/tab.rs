@@ -117,8 +117,9 @@ fn call(tab: &mut Tab, browser: &mut Browser, now: u64, method: Method, a: Arg) 
 
 fn call_with(tab: &mut Tab, browser: &mut Browser, now: u64, method: Method, a: Arg, b: Arg) -> (Reply, Vec<Effect>) {
     let effects = tab.handle(now, Event::Call(method, a, b), &browser.host());
-    browser.apply(&effects.list);
-    (effects.reply, effects.list)
+    let list = effects.list();
+    browser.apply(&list);
+    (effects.reply, list)
 }
 
 fn options(fields: &[(&str, Arg)]) -> Arg {
@@ -164,16 +165,13 @@ fn a_session_is_stored_shared_in_the_cookie_and_listened_for() {
     // Activity alone within a second is not written to the cookie; a second after the last write it is,
     // when the one timer fires.
     let effects = tab.handle(T + 500, Event::Interaction, &browser.host());
-    assert!(!effects.list.iter().any(|e| matches!(e, Effect::Cookie { .. })), "{:?}", effects.list);
-    browser.apply(&effects.list);
+    let list = effects.list();
+    assert!(!list.iter().any(|e| matches!(e, Effect::Cookie { .. })), "{list:?}");
+    browser.apply(&list);
     // The timer armed at the start (for the flush a second after it) already covers the write.
-    assert!(!effects.list.iter().any(|e| matches!(e, Effect::Timer(_))), "{:?}", effects.list);
-    let effects = tab.handle(T + 1_000, Event::Timer, &browser.host());
-    assert!(
-        effects.list.iter().any(|e| matches!(e, Effect::Cookie { value: Some(v), .. } if v.contains(&(T + 500).to_string()))),
-        "{:?}",
-        effects.list
-    );
+    assert!(!list.iter().any(|e| matches!(e, Effect::Timer(_))), "{list:?}");
+    let list = tab.handle(T + 1_000, Event::Timer, &browser.host()).list();
+    assert!(list.iter().any(|e| matches!(e, Effect::Cookie { value: Some(v), .. } if v.contains(&(T + 500).to_string()))), "{list:?}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! session and end) at most once a second; a write held back goes a second after the last one
 //! (or sooner, with the next input), and at once when the page is hidden or left.
 
-use super::effects::Effect;
+use super::effects::Out;
 use crate::engine::{Millis, State, Uuid};
 use crate::stored::{cookie_name, read_cookie, write_cookie};
 use alloc::string::String;
@@ -73,17 +73,17 @@ impl SharedCookie {
     }
 
     /// The write of `value` (from `offer`) for this device and state.
-    pub fn write(&mut self, value: String, device: &Uuid, state: &State, now: Millis) -> Effect {
-        self.known = Some(value.clone());
+    pub fn write(&mut self, value: String, device: &Uuid, state: &State, now: Millis, out: &mut Out) {
+        out.cookie(&self.name, Some(&value), self.days);
+        self.known = Some(value);
         self.known_key = Some(key(device, state));
         self.written_at = now;
-        Effect::Cookie { name: self.name.clone(), value: Some(value), days: self.days }
     }
 
     /// Removes it (`wipeData()`), forgetting what it held.
-    pub fn remove(&mut self) -> Effect {
+    pub fn remove(&mut self, out: &mut Out) {
         self.known = None;
         self.known_key = None;
-        Effect::Cookie { name: self.name.clone(), value: None, days: 0 }
+        out.cookie(&self.name, None, 0);
     }
 }

@@ -14,14 +14,13 @@ mod sdk;
 mod subscribers;
 
 pub use answer::{http_date, retry_after, Reported};
-pub use effects::{Effect, Effects, Reply};
+pub use effects::{Effect, Effects, Reply, NONE};
 pub use host::{Arg, Host};
 pub use protocol::{EffectKind, Message, Method, ReportKind};
 
 use crate::engine::Millis;
 use crate::json;
 use alloc::string::String;
-use alloc::vec::Vec;
 use effects::Out;
 use options::Options;
 use sdk::Sdk;
@@ -101,13 +100,13 @@ impl Tab {
 
     /// The sessions that lost to a rival since the last call (for the simulation's checks).
     #[cfg(feature = "std")]
-    pub fn take_rivals(&mut self) -> Vec<crate::engine::Uuid> {
+    pub fn take_rivals(&mut self) -> alloc::vec::Vec<crate::engine::Uuid> {
         self.sdk.as_mut().map(|s| core::mem::take(&mut s.rivals)).unwrap_or_default()
     }
 
     #[must_use = "the writes, requests and callbacks are lost unless carried out"]
     pub fn handle(&mut self, now: Millis, event: Event, host: &impl Host) -> Effects {
-        let mut out = Out { list: Vec::new(), calls: Vec::new(), logging: self.logging, logger: self.logger, kept: false };
+        let mut out = Out::new(self.logging, self.logger);
         let mut reply = Reply::Nothing;
         match &event {
             Event::Call(method, a, b) => {
@@ -115,7 +114,7 @@ impl Tab {
                 // The page's functions that nothing kept are let go.
                 for arg in [a, b] {
                     if let (Some(f), false) = (arg.function(), out.kept) {
-                        out.push(Effect::Forget(f));
+                        out.forget(f);
                     }
                 }
             }
@@ -141,9 +140,7 @@ impl Tab {
         }
         self.logging = out.logging;
         self.logger = out.logger;
-        let mut list = out.list;
-        list.append(&mut out.calls);
-        Effects { reply, list }
+        out.finish(reply)
     }
 
     /// Whether `disableSDK()` holds: Braze's cookie, or the localStorage key that stands for it
@@ -158,12 +155,12 @@ impl Tab {
         // Lifting it removes it wherever it is; a cookie is only written where cookies are wanted,
         // and removed only where there is one.
         if cookie && on || host.cookie(OPT_OUT).is_some() && !on {
-            out.push(Effect::Cookie { name: OPT_OUT.into(), value: on.then(|| OPT_OUT_VALUE.into()), days: OPT_OUT_DAYS });
+            out.cookie(OPT_OUT, on.then_some(OPT_OUT_VALUE), OPT_OUT_DAYS);
         }
         if !cookie && on {
-            out.store(OPT_OUT.into(), "1".into());
+            out.store(OPT_OUT, "1");
         } else if !on {
-            out.remove(OPT_OUT.into());
+            out.remove(OPT_OUT);
         }
     }
 
@@ -273,7 +270,7 @@ impl Tab {
             RemoveSubscription => {
                 let id = a.text().unwrap_or_default();
                 match sdk.subscriptions.iter().position(|s| json::number(s.id.into()) == id) {
-                    Some(i) => out.push(Effect::Forget(sdk.subscriptions.remove(i).function)),
+                    Some(i) => out.forget(sdk.subscriptions.remove(i).function),
                     None => out.say_with(Message::NoSubscription, id, ""),
                 }
             }
@@ -290,7 +287,7 @@ impl Tab {
                     out.call(f, "null", true);
                 }
                 if let Some(f) = b.function() {
-                    out.push(Effect::Forget(f));
+                    out.forget(f);
                 }
             }
             Destroy => {
@@ -368,12 +365,12 @@ impl Tab {
                 Arg::Function(f) => {
                     out.kept = true;
                     if let Some(old) = out.logger.replace(*f) {
-                        out.push(Effect::Forget(old));
+                        out.forget(old);
                     }
                 }
                 Arg::Absent => {
                     if let Some(old) = out.logger.take() {
-                        out.push(Effect::Forget(old));
+                        out.forget(old);
                     }
                 }
                 _ => out.say(Message::LoggerNotFunction),

@@ -4,7 +4,7 @@
 
 use super::answer::{self, Reported};
 use super::cookie::SharedCookie;
-use super::effects::{Effect, Out};
+use super::effects::Out;
 use super::host::Host;
 use super::options::Options;
 use super::protocol::Message;
@@ -105,9 +105,9 @@ impl Sdk {
         let stored = sdk.load(&sdk.key(DEVICE), host, out, read_device);
         sdk.device = options.device.or(shared).or(stored).unwrap_or_else(|| Uuid::from_random(host.random()));
         if stored != Some(sdk.device) {
-            out.store(sdk.key(DEVICE), write_device(sdk.device));
+            out.store(&sdk.key(DEVICE), &write_device(sdk.device));
         }
-        out.push(Effect::Listen(true));
+        out.listen(true);
         sdk.take_in(now, host, out);
         // Datapoints left by earlier pages are taken over and sent soon.
         sdk.deliver(now, Deliver::LeftBehind, out);
@@ -158,7 +158,7 @@ impl Sdk {
     /// copy in the wasm for every kind of record.)
     fn discard(&self, key: &str, why: &str, out: &mut Out) {
         out.say_with(Message::Discarding, key.strip_prefix(self.prefix.as_str()).unwrap_or(key), why);
-        out.remove(key.into());
+        out.remove(key);
     }
 
     /// Hands an input to the engine; its datapoints go to the outbox before its state is stored.
@@ -175,7 +175,7 @@ impl Sdk {
             self.deliver(now, Deliver::Withdraw(rival), out);
         }
         if persist {
-            out.store(self.key(SESSION), write_state(self.engine.state()));
+            out.store(&self.key(SESSION), &write_state(self.engine.state()));
         }
         self.engine_timer = timer;
         if persist || self.cookie.as_ref().is_some_and(|c| c.held_back) {
@@ -220,7 +220,7 @@ impl Sdk {
     fn write_cookie(&mut self, now: Millis, out: &mut Out) {
         let Some(cookie) = self.cookie.as_mut() else { return };
         if let Some(value) = cookie.offer(&self.device, self.engine.state()) {
-            out.push(cookie.write(value, &self.device, self.engine.state(), now));
+            cookie.write(value, &self.device, self.engine.state(), now, out);
         }
     }
 
@@ -295,15 +295,15 @@ impl Sdk {
         }
         if step.save {
             match self.delivery.outbox() {
-                Some(record) => out.store(self.delivery.name().into(), record),
-                None => out.remove(self.delivery.name().into()),
+                Some(record) => out.store(self.delivery.name(), &record),
+                None => out.remove(self.delivery.name()),
             }
         }
-        for key in step.remove {
+        for key in &step.remove {
             out.remove(key);
         }
         if step.abort {
-            out.push(Effect::Abort);
+            out.abort();
         }
         // The envelope, made only when something is sent.
         let body = |events| {
@@ -318,13 +318,12 @@ impl Sdk {
                 let user = events.iter().find_map(|e| e.user_id.as_deref());
                 let signature =
                     user.filter(|_| self.signed).and_then(|u| self.signatures.iter().find(|(s, _)| s == u)).map(|(_, s)| s.clone());
-                self.last_request = (request, signature.clone());
-                let api_key = self.signed.then(|| self.api_key.clone());
-                out.push(Effect::Fetch { request, url: self.url.clone(), body, api_key, signature });
+                let api_key = if self.signed { self.api_key.as_str() } else { "" };
+                out.fetch(request, &self.url, &body, api_key, signature.as_deref().unwrap_or_default());
+                self.last_request = (request, signature);
             }
             Some(Send::Beacon(events)) => {
-                let body = body(events);
-                out.push(Effect::Beacon { url: self.url.clone(), body });
+                out.beacon(&self.url, &body(events));
             }
             None => {}
         }
@@ -402,14 +401,14 @@ impl Sdk {
     pub fn deafen(&mut self, out: &mut Out) {
         self.listening = false;
         self.engine_timer = None;
-        out.push(Effect::Listen(false));
+        out.listen(false);
     }
 
     /// `wipeData()`: forgets everything stored for this API key and starts afresh (a new device id,
     /// no user, no session until `openSession`); `afresh` false (`logout()`): stores nothing anew.
     pub fn wipe(&mut self, now: Millis, afresh: bool, host: &impl Host, out: &mut Out) {
         for name in [SESSION, DEVICE] {
-            out.remove(self.key(name));
+            out.remove(&self.key(name));
         }
         let names = self.outboxes(host);
         self.deliver(now, Deliver::Wipe(names), out);
@@ -417,10 +416,10 @@ impl Sdk {
         self.engine_timer = None;
         self.device = Uuid::from_random(host.random());
         if afresh {
-            out.store(self.key(DEVICE), write_device(self.device));
+            out.store(&self.key(DEVICE), &write_device(self.device));
         }
         if let Some(cookie) = &mut self.cookie {
-            out.push(cookie.remove());
+            cookie.remove(out);
         }
     }
 
@@ -428,16 +427,16 @@ impl Sdk {
     /// stop, and the flushes it still owed are answered `false`.
     pub fn stop(&self, out: &mut Out) {
         if self.listening {
-            out.push(Effect::Listen(false));
+            out.listen(false);
         }
         if self.armed.is_some() {
-            out.push(Effect::Timer(None));
+            out.timer(None);
         }
         for callback in &self.waiting {
             out.call(*callback, "false", true);
         }
         for s in &self.subscriptions {
-            out.push(Effect::Forget(s.function));
+            out.forget(s.function);
         }
     }
 
@@ -525,11 +524,11 @@ impl Sdk {
         match want {
             None if self.armed.is_some() => {
                 self.armed = None;
-                out.push(Effect::Timer(None));
+                out.timer(None);
             }
             Some(at) if !self.armed.is_some_and(|armed| armed <= at) => {
                 self.armed = Some(at);
-                out.push(Effect::Timer(Some(at.saturating_sub(now).min(LONGEST_TIMER))));
+                out.timer(Some(at.saturating_sub(now).min(LONGEST_TIMER)));
             }
             _ => {}
         }

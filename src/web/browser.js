@@ -169,7 +169,7 @@ let timer;
 // Requests are not `keepalive`: Chromium does not let go of an abandoned keepalive request, and a
 // few hung ones stall every later request to the endpoint (docs/design.md section 5).
 let inFlight = null;
-function post(url, body, apiKey, signature, request) {
+function post(request, url, body, apiKey, signature) {
   const controller = new AbortController();
   inFlight = controller;
   const headers = { 'Content-Type': 'application/json' };
@@ -217,48 +217,74 @@ const MESSAGES = [
   ['warn', 'sending to %1 failed: no answer within 30 s; will try again'], // SendFailedNoAnswer
 ];
 
-// Carries out effect `kind` (`tab::EffectKind`) with its values.
-export function act(kind, a, b, c, d, n, m) {
-  switch (kind) {
-    case 0: // Store
-      return storageSet(a, b);
-    case 1: // Remove
-      return storageRemove(a);
-    case 2: // Cookie
-      return cookieSet(a, b, n);
-    case 3: // Fetch
-      return post(a, b, c, d, n);
-    case 4: // Beacon
-      // sendBeacon sends text/plain, so no CORS preflight.
-      try { navigator.sendBeacon(a, b); } catch {}
-      return;
-    case 5: // Abort
-      try { inFlight?.abort(); } catch {}
-      return;
-    case 6: // Timer
-      clearTimeout(timer);
-      if (n >= 0) timer = setTimeout(() => report(TIMER), n);
-      return;
-    case 7: // Listen
-      return listen(n);
-    case 8: { // Call
-      const f = functions.get(n);
-      const value = JSON.parse(a);
-      if (!m) {
-        try { f(value); } catch {}
-        return;
+// Carries out the effects the core wrote (`tab::Effects::bytes`, whose format src/tab/effects.rs
+// gives): each its kind (`tab::EffectKind`) as a byte, then its fields, numbers as four bytes
+// little-endian and texts as their length and their UTF-8. The bytes are copied first: a page's
+// function called here may call the SDK again, and the wasm's memory may move.
+const utf8 = new TextDecoder();
+const NONE = 0xffffffff;
+export function act(effects) {
+  const bytes = effects.slice();
+  let at = 0;
+  const number = () => (bytes[at++] | bytes[at++] << 8 | bytes[at++] << 16 | bytes[at++] << 24) >>> 0;
+  const text = () => {
+    const length = number();
+    return utf8.decode(bytes.subarray(at, at += length));
+  };
+  while (at < bytes.length) {
+    switch (bytes[at++]) {
+      case 0: // Store
+        storageSet(text(), text());
+        break;
+      case 1: // Remove
+        storageRemove(text());
+        break;
+      case 2: // Cookie
+        cookieSet(text(), text(), number());
+        break;
+      case 3: // Fetch
+        post(number(), text(), text(), text(), text());
+        break;
+      case 4: { // Beacon
+        const [url, body] = [text(), text()];
+        // sendBeacon sends text/plain, so no CORS preflight.
+        try { navigator.sendBeacon(url, body); } catch {}
+        break;
       }
-      functions.delete(n);
-      // Later than the call that gave it, so that it may call the SDK again; what it throws is reported.
-      return queueMicrotask(() => { try { f(value); } catch (e) { report(THREW, String(e)); } });
-    }
-    case 9: // Forget
-      return functions.delete(n);
-    case 10: { // Log
-      const [level, text] = MESSAGES[n];
-      const line = 'Appboy: ' + text.replace('%m', METHODS[a] + '()').replace('%1', a).replace('%2', b);
-      const logger = functions.get(m);
-      try { if (logger) logger(line); else console[level](line); } catch {}
+      case 5: // Abort
+        try { inFlight?.abort(); } catch {}
+        break;
+      case 6: { // Timer
+        const delay = number();
+        clearTimeout(timer);
+        if (delay !== NONE) timer = setTimeout(() => report(TIMER), delay);
+        break;
+      }
+      case 7: // Listen
+        listen(number());
+        break;
+      case 8: { // Call
+        const [n, json, once] = [number(), text(), number()];
+        const f = functions.get(n);
+        const value = JSON.parse(json);
+        if (!once) {
+          try { f(value); } catch {}
+          break;
+        }
+        functions.delete(n);
+        // Later than the call that gave it, so that it may call the SDK again; what it throws is reported.
+        queueMicrotask(() => { try { f(value); } catch (e) { report(THREW, String(e)); } });
+        break;
+      }
+      case 9: // Forget
+        functions.delete(number());
+        break;
+      case 10: { // Log
+        const [n, a, b, logger] = [number(), text(), text(), functions.get(number())];
+        const [level, line] = MESSAGES[n];
+        const said = 'Appboy: ' + line.replace('%m', METHODS[a] + '()').replace('%1', a).replace('%2', b);
+        try { if (logger) logger(said); else console[level](said); } catch {}
+      }
     }
   }
 }

@@ -33,6 +33,6 @@ extern "C" {
     /// Keeps a function of the page; its handle.
     pub fn keep(f: &JsValue) -> u32;
 
-    /// Carries out effect `kind` (`tab::EffectKind`) with its values.
-    pub fn act(kind: u8, a: &str, b: &str, c: &str, d: &str, n: f64, m: f64);
+    /// Carries out the effects written as `tab::Effects::bytes` gives them.
+    pub fn act(effects: &[u8]);
 }

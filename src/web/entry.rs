@@ -1,14 +1,13 @@
 //! The one way into the wasm (docs/design.md section 2): `handle(kind, a, b, c, d, now)`, where
 //! `kind` is a method of `appboy` (`tab::Method`, as `front.js` calls them) or, after them, what
 //! `browser.js` reports (`tab::ReportKind`). It turns the values into the core's, runs the page's
-//! `Tab` and carries out its effects through `browser::act`. One export keeps a single shim in the
+//! `Tab` and hands its effects to `browser::act`, as the bytes `tab::Effects` writes. One export keeps a single shim in the
 //! wasm and the glue; values arrive as plain `JsValue`s, so that wrong types reach the core (and
 //! are logged) instead of throwing in generated code.
 
 use super::browser;
 use super::host::Browser;
-use crate::tab::{Arg, Effect, EffectKind, Event, Method, Reply, ReportKind, Reported, Tab};
-use alloc::string::String;
+use crate::tab::{Arg, Event, Method, Reply, ReportKind, Reported, Tab};
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -60,9 +59,7 @@ pub fn handle(kind: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue, now: f6
         let Ok(mut tab) = TAB.0.try_borrow_mut() else { return JsValue::UNDEFINED };
         tab.get_or_insert_with(Tab::new).handle(now, event, &Browser)
     };
-    for effect in &effects.list {
-        carry_out(effect);
-    }
+    browser::act(effects.bytes());
     match &effects.reply {
         Reply::Nothing => JsValue::UNDEFINED,
         Reply::Bool(b) => JsValue::from_bool(*b),
@@ -93,35 +90,5 @@ fn arg(value: &JsValue, top: bool) -> Arg {
         Arg::Object(fields)
     } else {
         Arg::Other
-    }
-}
-
-fn carry_out(effect: &Effect) {
-    let act = |kind: EffectKind, a: &str, b: &str, c: &str, d: &str, n: f64, m: f64| browser::act(kind as u8, a, b, c, d, n, m);
-    let number = |n: Option<u32>| n.map_or(-1.0, f64::from);
-    let none = String::new();
-    match effect {
-        Effect::Store { key, value } => act(EffectKind::Store, key, value, "", "", 0.0, 0.0),
-        Effect::Remove(key) => act(EffectKind::Remove, key, "", "", "", 0.0, 0.0),
-        Effect::Cookie { name, value, days } => {
-            let days = if value.is_some() { f64::from(*days) } else { 0.0 };
-            act(EffectKind::Cookie, name, value.as_ref().unwrap_or(&none), "", "", days, 0.0)
-        }
-        Effect::Fetch { request, url, body, api_key, signature } => act(
-            EffectKind::Fetch,
-            url,
-            body,
-            api_key.as_ref().unwrap_or(&none),
-            signature.as_ref().unwrap_or(&none),
-            f64::from(*request),
-            0.0,
-        ),
-        Effect::Beacon { url, body } => act(EffectKind::Beacon, url, body, "", "", 0.0, 0.0),
-        Effect::Abort => act(EffectKind::Abort, "", "", "", "", 0.0, 0.0),
-        Effect::Timer(delay) => act(EffectKind::Timer, "", "", "", "", delay.map_or(-1.0, |d| d as f64), 0.0),
-        Effect::Listen(on) => act(EffectKind::Listen, "", "", "", "", f64::from(u8::from(*on)), 0.0),
-        Effect::Call { function, json, once } => act(EffectKind::Call, json, "", "", "", f64::from(*function), f64::from(u8::from(*once))),
-        Effect::Forget(function) => act(EffectKind::Forget, "", "", "", "", f64::from(*function), 0.0),
-        Effect::Log { message, a, b, logger } => act(EffectKind::Log, a, b, "", "", *message as u8 as f64, number(*logger)),
     }
 }
