@@ -131,6 +131,13 @@ export function parse(text) {
 export function field(o, key) {
   try { return typeof o === 'object' && o !== null ? o[key] : undefined; } catch { return undefined; }
 }
+// Arrays made here or by JSON.parse: the length (-1 for anything else), an item.
+export function length(o) {
+  return Array.isArray(o) ? o.length : -1;
+}
+export function item(o, index) {
+  return o[index];
+}
 export function entries(o) {
   try { return Object.keys(o).flatMap((key) => [key, field(o, key)]); } catch { return []; }
 }

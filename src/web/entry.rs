@@ -84,8 +84,8 @@ fn arg(value: &JsValue, top: bool) -> Arg {
     } else if value.is_object() {
         let entries = browser::entries(value);
         let mut fields = Vec::new();
-        for i in 0..entries.length() / 2 {
-            fields.push((entries.get(2 * i).as_string().unwrap_or_default(), arg(&entries.get(2 * i + 1), false)));
+        for i in 0..browser::length(&entries).max(0) as u32 / 2 {
+            fields.push((browser::item(&entries, 2 * i).as_string().unwrap_or_default(), arg(&browser::item(&entries, 2 * i + 1), false)));
         }
         Arg::Object(fields)
     } else {

@@ -7,7 +7,7 @@ use crate::stored::Value;
 use crate::tab::Host;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 pub struct Browser;
 
@@ -21,8 +21,10 @@ impl Host for Browser {
     fn keys(&self, prefix: &str) -> Vec<String> {
         let keys = browser::storage_keys(prefix);
         let mut found = Vec::new();
-        for i in 0..keys.length() {
-            found.extend(keys.get(i).as_string());
+        for i in 0..browser::length(&keys).max(0) as u32 {
+            if let Some(key) = browser::item(&keys, i).as_string() {
+                found.push(key);
+            }
         }
         found
     }
@@ -81,10 +83,10 @@ impl Value for JsValue {
     }
 
     fn length(&self) -> Option<u32> {
-        Some(self.dyn_ref::<js_sys::Array>()?.length())
+        u32::try_from(browser::length(self)).ok()
     }
 
     fn item(&self, index: u32) -> JsValue {
-        self.unchecked_ref::<js_sys::Array>().get(index)
+        browser::item(self, index)
     }
 }
