@@ -2,6 +2,7 @@
 //! integer arithmetic (times in seconds exactly to the millisecond), so neither `core::fmt` nor
 //! float formatting is linked into the wasm; reading JSON is left to the browser's `JSON.parse`.
 
+use crate::ascii;
 use crate::engine::Uuid;
 use alloc::string::String;
 
@@ -19,18 +20,18 @@ pub struct Object<'a> {
 
 impl<'a> Object<'a> {
     fn nested(out: &'a mut String, write: impl FnOnce(&mut Object)) {
-        out.push('{');
+        ascii::push(out, b'{');
         write(&mut Object { out, empty: true });
-        out.push('}');
+        ascii::push(out, b'}');
     }
 
     /// Keys are the SDK's own ASCII names: they need no escaping.
     fn key(&mut self, key: &str) -> &mut String {
         if !self.empty {
-            self.out.push(',');
+            ascii::push(self.out, b',');
         }
         self.empty = false;
-        self.out.push('"');
+        ascii::push(self.out, b'"');
         self.out.push_str(key);
         self.out.push_str("\":");
         self.out
@@ -66,7 +67,7 @@ impl<'a> Object<'a> {
         push_uint(out, ms / 1000);
         let mut fraction = ms % 1000;
         if fraction != 0 {
-            out.push('.');
+            ascii::push(out, b'.');
             let mut digits = 3;
             while fraction % 10 == 0 {
                 fraction /= 10;
@@ -74,7 +75,7 @@ impl<'a> Object<'a> {
             }
             let mut scale = 10u64.pow(digits - 1);
             while scale > 0 {
-                out.push(char::from(b'0' + (fraction / scale % 10) as u8));
+                ascii::push(out, b'0' + (fraction / scale % 10) as u8);
                 scale /= 10;
             }
         }
@@ -94,14 +95,14 @@ impl<'a> Object<'a> {
     /// An array of what `write` makes of each item (objects or strings).
     pub fn array<T>(&mut self, key: &str, items: impl IntoIterator<Item = T>, mut write: impl FnMut(Item, T)) -> &mut Self {
         let out = self.key(key);
-        out.push('[');
+        ascii::push(out, b'[');
         for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                ascii::push(out, b',');
             }
             write(Item { out }, item);
         }
-        out.push(']');
+        ascii::push(out, b']');
         self
     }
 }
@@ -151,32 +152,39 @@ pub fn push_uint(out: &mut String, mut value: u64) {
     }
     while len > 0 {
         len -= 1;
-        out.push(char::from(digits[len]));
+        ascii::push(out, digits[len]);
     }
 }
 
 fn quoted_id(out: &mut String, id: &Uuid) {
-    out.push('"');
+    ascii::push(out, b'"');
     id.push_to(out);
-    out.push('"');
+    ascii::push(out, b'"');
 }
 
 fn string(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(c as usize) >> 4]));
-                out.push(char::from(HEX[(c as usize) & 0xf]));
+    ascii::push(out, b'"');
+    // Runs of what needs no escape are copied whole: only ASCII is ever escaped, so every cut
+    // falls between characters.
+    let mut from = 0;
+    for (i, b) in value.bytes().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&value[from..i]);
+            from = i + 1;
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                _ => {
+                    out.push_str("\\u00");
+                    ascii::push(out, HEX[(b as usize) >> 4]);
+                    ascii::push(out, HEX[(b as usize) & 0xf]);
+                }
             }
-            c => out.push(c),
         }
     }
-    out.push('"');
+    out.push_str(&value[from..]);
+    ascii::push(out, b'"');
 }
 
 #[cfg(test)]

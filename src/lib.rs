@@ -7,6 +7,7 @@
 
 extern crate alloc;
 
+pub mod ascii;
 pub mod delivery;
 pub mod engine;
 pub mod json;

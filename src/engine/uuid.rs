@@ -39,10 +39,10 @@ impl Uuid {
     pub fn push_to(&self, out: &mut String) {
         for (i, byte) in self.0.iter().enumerate() {
             if matches!(i, 4 | 6 | 8 | 10) {
-                out.push('-');
+                crate::ascii::push(out, b'-');
             }
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 0x0f) as usize] as char);
+            crate::ascii::push(out, HEX[(byte >> 4) as usize]);
+            crate::ascii::push(out, HEX[(byte & 0x0f) as usize]);
         }
     }
 

@@ -32,16 +32,16 @@ pub fn write_cookie(device: &Uuid, state: &State) -> String {
     device.push_to(&mut value);
     if let Some(s) = &state.session {
         for id in [&s.id, &s.root] {
-            value.push('~');
+            crate::ascii::push(&mut value, b'~');
             id.push_to(&mut value);
         }
         for number in [s.seq.into(), s.started_at, s.last_activity] {
-            value.push('~');
+            crate::ascii::push(&mut value, b'~');
             json::push_uint(&mut value, number);
         }
         value.push_str(if s.ended { "~1" } else { "~0" });
         if let Some(user) = &state.user_id {
-            value.push('~');
+            crate::ascii::push(&mut value, b'~');
             if user.len() <= MAX_USER && user.bytes().all(cookie_safe) {
                 value.push_str(user);
             }

@@ -64,7 +64,7 @@ impl Sdk {
     pub fn new(now: Millis, api_key: String, options: Options, host: &impl Host, out: &mut Out) -> Sdk {
         let mut prefix = String::from("appboy.");
         prefix.push_str(&api_key);
-        prefix.push('.');
+        crate::ascii::push(&mut prefix, b'.');
         let mut cookie = (!options.no_cookies).then(|| SharedCookie::new(&api_key, options.cookie_days));
         let shared = cookie.as_mut().and_then(|c| c.read(host.cookie(&c.name), None)).map(|(device, _)| device);
         // The delivery machine knows its outbox by its storage key.
