@@ -152,6 +152,22 @@ fn before_initialize_calls_are_refused_said_once_and_a_flush_callback_hears_true
 }
 
 #[test]
+fn open_session_again_within_the_same_millisecond_hands_the_browser_no_bytes() {
+    let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()));
+    call(&mut tab, &mut browser, T + 1, Method::OpenSession, Arg::Absent);
+    // The same open session and the same last activity: nothing to store, send or arm (a page
+    // calling it in a loop makes no call from the wasm into JavaScript at all).
+    for _ in 0..3 {
+        let effects = tab.handle(T + 1, Event::Call(Method::OpenSession, Arg::Absent, Arg::Absent), &browser.host());
+        assert_eq!((&effects.reply, effects.bytes()), (&Reply::Nothing, &[][..]), "{:?}", effects.list());
+    }
+    // A millisecond later the activity is stored: other tabs read it.
+    let effects = tab.handle(T + 2, Event::Call(Method::OpenSession, Arg::Absent, Arg::Absent), &browser.host());
+    assert!(matches!(&effects.list()[..], [Effect::Store { key, .. }] if key == "appboy.KEY.session"), "{:?}", effects.list());
+}
+
+#[test]
 fn a_session_is_stored_shared_in_the_cookie_and_listened_for() {
     let (mut tab, mut browser) = (Tab::new(), Browser::default());
     let (reply, effects) = call(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()));

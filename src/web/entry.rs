@@ -59,7 +59,10 @@ pub fn handle(kind: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue, now: f6
         let Ok(mut tab) = TAB.0.try_borrow_mut() else { return JsValue::UNDEFINED };
         tab.get_or_insert_with(Tab::new).handle(now, event, &Browser)
     };
-    browser::act(effects.bytes());
+    // Most calls (a warm `openSession()`) change nothing the browser holds: no call across.
+    if !effects.bytes().is_empty() {
+        browser::act(effects.bytes());
+    }
     match &effects.reply {
         Reply::Nothing => JsValue::UNDEFINED,
         Reply::Bool(b) => JsValue::from_bool(*b),
