@@ -36,6 +36,8 @@ collector_on_postgres() {
 }
 stage postgres collector_on_postgres
 stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
+# browser.js reading the effects' bytes that tests/protocol.rs checks Rust writes.
+stage protocol node --test tests/protocol/
 stage build scripts/build.sh
 # The entry module may not grow: its budget is 20,480 B (docs/design.md section 8), and until it
 # is back under that, this ratchet holds it at what it weighs now. Lower it as bytes are won back.

@@ -107,6 +107,35 @@ impl Effects {
     }
 }
 
+impl Effects {
+    /// The stream `Out` writes for `list`, the calls last (as `Tab::handle` orders them): what
+    /// `tests/protocol.rs` hands `browser.js` to check that both sides read one format.
+    pub fn written(list: &[Effect]) -> Effects {
+        let mut out = Out::new(true, None);
+        for effect in list {
+            match effect {
+                Effect::Store { key, value } => out.store(key, value),
+                Effect::Remove(key) => out.remove(key),
+                Effect::Cookie { name, value, days } => out.cookie(name, value.as_deref(), *days),
+                Effect::Fetch { request, url, body, api_key, signature } => {
+                    out.fetch(*request, url, body, api_key.as_deref().unwrap_or_default(), signature.as_deref().unwrap_or_default())
+                }
+                Effect::Beacon { url, body } => out.beacon(url, body),
+                Effect::Abort => out.abort(),
+                Effect::Timer(delay) => out.timer(*delay),
+                Effect::Listen(on) => out.listen(*on),
+                Effect::Call { function, json, once } => out.call(*function, json, *once),
+                Effect::Forget(function) => out.forget(*function),
+                Effect::Log { message, a, b, logger } => {
+                    out.logger = *logger;
+                    out.say_with(*message, a, b);
+                }
+            }
+        }
+        out.finish(Reply::Nothing)
+    }
+}
+
 /// Reads the stream that `Out` writes.
 struct Reader<'a> {
     bytes: &'a [u8],
