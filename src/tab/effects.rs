@@ -107,6 +107,9 @@ impl Effects {
     }
 }
 
+/// Not in the release wasm: a second caller of `Out`'s writers changes what the compiler inlines
+/// there, even once this function is dropped (35 B).
+#[cfg(feature = "std")]
 impl Effects {
     /// The stream `Out` writes for `list`, the calls last (as `Tab::handle` orders them): what
     /// `tests/protocol.rs` hands `browser.js` to check that both sides read one format.
