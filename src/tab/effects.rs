@@ -45,7 +45,7 @@ pub enum Effect {
 }
 
 /// A number that stands for none: no timer, no logger.
-pub const NONE: u32 = u32::MAX;
+const NONE: u32 = u32::MAX;
 
 /// The answer a façade method returns to the page.
 #[derive(Clone, Debug, PartialEq, Default)]

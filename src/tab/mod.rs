@@ -14,7 +14,7 @@ mod sdk;
 mod subscribers;
 
 pub use answer::{http_date, retry_after, Reported};
-pub use effects::{Effect, Effects, Reply, NONE};
+pub use effects::{Effect, Effects, Reply};
 pub use host::{Arg, Host};
 pub use protocol::{EffectKind, Message, Method, ReportKind};
 
