@@ -205,7 +205,25 @@ impl Out {
     }
 
     pub fn remove(&mut self, key: &str) {
-        text(self.kind(EffectKind::Remove), key);
+        self.remove_at(key, "");
+    }
+
+    /// Removes localStorage `prefix` + `name`. (The key is written in its two parts, not made as
+    /// a string of its own and freed: 62 B of the module with `store_at`.)
+    pub fn remove_at(&mut self, prefix: &str, name: &str) {
+        let bytes = self.kind(EffectKind::Remove);
+        number(bytes, (prefix.len() + name.len()) as u32);
+        bytes.extend_from_slice(prefix.as_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+    }
+
+    /// Stores `value` under localStorage `prefix` + `name`.
+    pub fn store_at(&mut self, prefix: &str, name: &str, value: &str) {
+        let bytes = self.kind(EffectKind::Store);
+        number(bytes, (prefix.len() + name.len()) as u32);
+        bytes.extend_from_slice(prefix.as_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        text(bytes, value);
     }
 
     /// Writes cookie `name` for `days`, or removes it (`None`).

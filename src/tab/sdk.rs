@@ -105,7 +105,7 @@ impl Sdk {
         let stored = sdk.load(&sdk.key(DEVICE), host, out, read_device);
         sdk.device = options.device.or(shared).or(stored).unwrap_or_else(|| Uuid::from_random(host.random()));
         if stored != Some(sdk.device) {
-            out.store(&sdk.key(DEVICE), &write_device(sdk.device));
+            out.store_at(&sdk.prefix, DEVICE, &write_device(sdk.device));
         }
         out.listen(true);
         sdk.take_in(now, host, out);
@@ -175,7 +175,7 @@ impl Sdk {
             self.deliver(now, Deliver::Withdraw(rival), out);
         }
         if persist {
-            out.store(&self.key(SESSION), &write_state(self.engine.state()));
+            out.store_at(&self.prefix, SESSION, &write_state(self.engine.state()));
         }
         self.engine_timer = timer;
         if persist || self.cookie.as_ref().is_some_and(|c| c.held_back) {
@@ -408,7 +408,7 @@ impl Sdk {
     /// no user, no session until `openSession`); `afresh` false (`logout()`): stores nothing anew.
     pub fn wipe(&mut self, now: Millis, afresh: bool, host: &impl Host, out: &mut Out) {
         for name in [SESSION, DEVICE] {
-            out.remove(&self.key(name));
+            out.remove_at(&self.prefix, name);
         }
         let names = self.outboxes(host);
         self.deliver(now, Deliver::Wipe(names), out);
@@ -416,7 +416,7 @@ impl Sdk {
         self.engine_timer = None;
         self.device = Uuid::from_random(host.random());
         if afresh {
-            out.store(&self.key(DEVICE), &write_device(self.device));
+            out.store_at(&self.prefix, DEVICE, &write_device(self.device));
         }
         if let Some(cookie) = &mut self.cookie {
             cookie.remove(out);
