@@ -2,7 +2,8 @@
 // (docs/design.md section 8). gzip looks back 32 KB, and the SDK's code is 50 KB: a function far
 // from the ones it resembles compresses as if they were not there. Greedily, each next function is
 // the one that deflates smallest, per byte, against the last 32 KB placed (0.3 KB less gzipped
-// than the compiler's order; binaryen's own `--reorder-functions`, by call count, is 0.2 KB more).
+// than the compiler's order; binaryen's own `--reorder-functions`, by call count, is 0.2 KB more);
+// then each is moved a few places where the whole deflates smaller.
 //
 // The order is handed to binaryen as a name section ranking the defined functions, for
 // `wasm-opt --reorder-functions-by-name`, which renumbers every call, table entry and export.
@@ -79,8 +80,31 @@ function functions(wasm) {
   return { imported, bodies };
 }
 
-// The defined functions' indices, in the order that gzips smallest.
+// The defined functions' indices, in the order that gzips smallest: greedy, then refined.
 function order(bodies) {
+  return refine(bodies, greedy(bodies));
+}
+
+// Each function moved up to six places either way, where the whole code then deflates smaller;
+// two passes over the code (about 7,400 trials, 10 s). 0.1 KB less than the greedy order alone.
+function refine(bodies, placed) {
+  const size = (order) => deflateRawSync(Buffer.concat(order.map((f) => bodies[f])), { level: 9 }).length;
+  let best = size(placed);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < placed.length; i++) {
+      for (let j = Math.max(0, i - 6); j <= Math.min(placed.length - 1, i + 6); j++) {
+        if (j === i) continue;
+        const moved = placed.slice();
+        moved.splice(j, 0, ...moved.splice(i, 1));
+        const trial = size(moved);
+        if (trial < best) [best, placed] = [trial, moved];
+      }
+    }
+  }
+  return placed;
+}
+
+function greedy(bodies) {
   const WINDOW = 32000;
   const left = new Set(bodies.keys());
   // The largest first: it has the most to share.
