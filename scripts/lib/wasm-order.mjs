@@ -86,7 +86,8 @@ function order(bodies) {
 }
 
 // Each function moved up to six places either way, where the whole code then deflates smaller;
-// two passes over the code (about 7,400 trials, 10 s). 0.1 KB less than the greedy order alone.
+// two passes over the code (about 7,400 trials; 6 s here, 14 s under load). 53 B less gzipped than
+// the greedy order alone.
 function refine(bodies, placed) {
   const size = (order) => deflateRawSync(Buffer.concat(order.map((f) => bodies[f])), { level: 9 }).length;
   let best = size(placed);
