@@ -22,7 +22,7 @@ pub fn cookie_name(api_key: &str) -> String {
         hash = (hash ^ byte as u32).wrapping_mul(0x0100_0193);
     }
     let mut name = String::from("ab.");
-    name.push_str(&json::number(hash.into()));
+    json::push_uint(&mut name, hash.into());
     name
 }
 
