@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { rankFunctions } from './wasm-order.mjs';
+import { characterClass } from '../../src/package/wasm-bytes.js';
 
 const [bindgen, minified, mapFile, pkg] = process.argv.slice(2);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,10 +95,9 @@ execFileSync('wasm-opt', [...optimize, '--reorder-functions-by-name', '--strip-d
 const wasm = readFileSync(wasmFile);
 const counts = new Array(256).fill(0);
 for (const b of wasm) counts[b]++;
-// The class of character c: 0 printable, 1 control, 2 the rest (as wasm-bytes.js has it).
-const classOf = (c) => (c > 0x7f || c === 0 || c === 0x0a || c === 0x0d || c === 0x22 || c === 0x5c ? 2 : c < 0x20 || c === 0x7f ? 1 : 0);
+// The characters of each class (wasm-bytes.js's `characterClass`, which decodes by the same rule).
 const slots = [[], [], []];
-for (let c = 0; c < 256; c++) slots[classOf(c)].push(c);
+for (let c = 0; c < 256; c++) slots[characterClass(c)].push(c);
 const byFrequency = [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b);
 const classes = new Array(256);
 byFrequency.forEach((b, rank) => { classes[b] = rank < slots[0].length ? 0 : rank < slots[0].length + slots[1].length ? 1 : 2; });

@@ -18,6 +18,11 @@
 // function declaration is hoisted, so it is called before its place): gzip's window is 32 KB, and
 // JavaScript after 57 KB of wasm could not refer back to the JavaScript before it (0.6 KB more).
 /* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_LENGTH__ */
+
+/** The class of character code `c`: 0 printable, 1 control, 2 above 0x7f or always escaped
+ * (scripts/lib/package.mjs assigns the byte values by it too). */
+export const characterClass = (c) => (c > 127 || c === 0 || c === 10 || c === 13 || c === 34 || c === 92 ? 2 : c < 32 || c === 127 ? 1 : 0);
+
 export function wasmBytes() {
   let text = __APPBOY_WASM__();
   if (text.length !== __APPBOY_LENGTH__) {
@@ -27,12 +32,9 @@ export function wasmBytes() {
     } catch {}
   }
   if (text.length !== __APPBOY_LENGTH__ || /[^\0-\xff]/.test(text)) return null;
-  // The characters of each class, ascending, as package.mjs has them: 0 printable, 1 control,
-  // 2 above 0x7f or always escaped.
+  // The characters of each class, ascending.
   const classes = [[], [], []];
-  for (let c = 0; c < 256; c++) {
-    classes[c > 127 || c === 0 || c === 10 || c === 13 || c === 34 || c === 92 ? 2 : c < 32 || c === 127 ? 1 : 0].push(c);
-  }
+  for (let c = 0; c < 256; c++) classes[characterClass(c)].push(c);
   const byte = new Uint8Array(256);
   for (let b = 0; b < 256; b++) byte[classes[__APPBOY_CLASSES__.charCodeAt(b) - 48].shift()] = b;
   const bytes = new Uint8Array(text.length);
