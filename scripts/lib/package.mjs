@@ -49,6 +49,10 @@ for (const name of ['__wbg_get_imports', '__wbg_finalize_init']) {
   if (!token(`function ${name}`).test(glueText)) throw new Error(`the wasm-bindgen glue has no ${name}: update scripts/lib/package.mjs`);
 }
 glueText += '\nexport { __wbg_get_imports, __wbg_finalize_init };\n';
+// The glue's string passing has a path for a wasm without realloc, which never runs: this one
+// passes every string with its realloc.
+if (/passStringToWasm0\([^,()]*(?:,[^,()]*)?\)/.test(glueText)) throw new Error('the wasm-bindgen glue passes a string without realloc: update scripts/lib/package.mjs');
+edit(/\n    if \(realloc === undefined\) \{[^}]*\}\n/, '\n', 'passStringToWasm0 without realloc');
 // The glue's own init, unused, would fetch a .wasm beside the module: its URL, from import.meta,
 // has no meaning in the classic-script loader (esbuild warned on every build).
 edit(/new URL\((['"])appboy_wasm_bg\.wasm\1, import\.meta\.url\)/, 'undefined', "the glue's .wasm URL");

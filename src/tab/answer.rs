@@ -60,34 +60,32 @@ const MONTHS: &[u8] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
 /// An HTTP date in Unix ms, in any of its three forms:
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
 pub fn http_date(text: &str) -> Option<Millis> {
+    // The five numbers in the order they come (day, year, hour, minute, second; asctime puts the
+    // day first and the year last), and the month.
     let mut numbers = [0u64; 5];
-    let (mut count, mut month, mut month_first) = (0, None, false);
-    let mut year_digits = 0;
-    for bytes in text.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
-        if bytes.iter().all(u8::is_ascii_digit) {
-            if count == 5 || bytes.len() > 4 {
+    let (mut count, mut month, mut month_first, mut century) = (0, 0, false, 0);
+    for token in text.as_bytes().split(|b| !b.is_ascii_alphanumeric()) {
+        if let Some(number) = json::parse_number(token) {
+            if count == 5 || token.len() > 4 {
                 return None;
             }
-            numbers[count] = json::parse_number(bytes)?;
-            if bytes.len() == 4 || (count == 1 && !month_first) {
-                year_digits = bytes.len();
+            // RFC 850's two-digit year, second of the numbers.
+            if count == 1 && !month_first && token.len() == 2 {
+                century = if number < 70 { 2000 } else { 1900 };
             }
+            numbers[count] = number;
             count += 1;
-        } else if let Some(m) = MONTHS.chunks(3).position(|m| bytes.eq_ignore_ascii_case(m)) {
+        } else if let Some(m) = (0..12).find(|m| token.eq_ignore_ascii_case(&MONTHS[3 * m..3 * m + 3])) {
             month_first = count == 0;
-            month = Some(m as u64 + 1);
+            month = m as u64 + 1;
         }
     }
-    let month = month?;
-    if count != 5 {
+    if month == 0 || count != 5 {
         return None;
     }
-    // asctime puts the month before the day and the year last; the others, day, month, year.
-    let [day, mut year, hour, minute, second] =
+    let [day, year, hour, minute, second] =
         if month_first { [numbers[0], numbers[4], numbers[1], numbers[2], numbers[3]] } else { numbers };
-    if year_digits == 2 {
-        year += if year < 70 { 2000 } else { 1900 };
-    }
+    let year = year + century;
     if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || year < 1970 {
         return None;
     }
