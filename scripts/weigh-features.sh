@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What each feature costs the entry module (docs/design.md section 8): builds the SDK as it is in
-# the working tree, then once without each feature of scripts/lib/features.mjs, then without all of
-# them at once, and prints the entry module's gzipped size for each. A copy of the tree is built
-# (under target/weigh), never this one; about 20 s a build once core and alloc are compiled.
+# What each feature costs the entry module (docs/design.md section 8): builds the SDK from the
+# tracked files as they are in the working tree, then once without each feature of
+# scripts/lib/features.mjs, then without all of them at once, and prints the entry module's
+# gzipped size for each. A copy of the tree is built (under target/weigh), never this one; about
+# 20 s a build once core and alloc are compiled.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 cd "$ROOT"

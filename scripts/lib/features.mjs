@@ -45,7 +45,8 @@ export const FEATURES = {
   ]],
 };
 
-/** Replaces the body of the function whose signature starts with `signature` in `text`. */
+/** Replaces the body of the function whose signature starts with `signature` in `text` (its end
+ * found by counting braces: the functions named above have none in a string or a character). */
 function replaceBody(text, signature, body, file) {
   const start = text.indexOf(signature);
   if (start < 0 || text.indexOf(signature, start + 1) >= 0) throw new Error(`${file}: expected one \`${signature}\`: update scripts/lib/features.mjs`);
