@@ -47,6 +47,11 @@ impl SharedCookie {
         read
     }
 
+    /// Forgets the text last read, which was not taken in: the next `changed` is true.
+    pub fn unread(&mut self) {
+        self.known = None;
+    }
+
     /// Whether the cookie (`text`, as the browser gives it) holds something else than when this
     /// tab last read or wrote it: a tab on another subdomain wrote it.
     pub fn changed(&self, text: Option<&str>) -> bool {

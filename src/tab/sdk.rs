@@ -162,14 +162,16 @@ impl Sdk {
     }
 
     /// Hands an input to the engine; its datapoints go to the outbox before its state is stored.
-    pub fn feed(&mut self, now: Millis, input: Input, host: &impl Host, out: &mut Out) {
+    /// Whether a session of this tab lost to a rival.
+    pub fn feed(&mut self, now: Millis, input: Input, host: &impl Host, out: &mut Out) -> bool {
         // A page hidden or left may never act again: what it holds back goes now.
         let last_chance = matches!(input, Input::Hidden) || self.leaving;
         let Output { datapoints, persist, timer, rival } = self.engine.handle(now, input);
         if !datapoints.is_empty() {
             self.deliver(now, Deliver::Queue(datapoints), out);
         }
-        if !rival.is_empty() {
+        let lost = !rival.is_empty();
+        if lost {
             #[cfg(feature = "std")]
             self.rivals.extend_from_slice(&rival);
             self.deliver(now, Deliver::Withdraw(rival), out);
@@ -181,6 +183,7 @@ impl Sdk {
         if persist || self.cookie.as_ref().is_some_and(|c| c.held_back) {
             self.share(now, last_chance, host, out);
         }
+        lost
     }
 
     /// Writes the shared cookie as the state calls for. What a tab on another subdomain wrote
@@ -205,6 +208,9 @@ impl Sdk {
             let theirs = state.session.as_ref().map(|s| (s.id, s.root, s.seq));
             if let (Some((_, root, seq)), Some((_, their_root, their_seq))) = (ours, theirs) {
                 if root == their_root && their_seq > seq {
+                    // Not taken in: read again before any write, or this tab, once it joins that
+                    // session with older activity, would write it over the newer.
+                    cookie.unread();
                     return;
                 }
             }
@@ -257,6 +263,13 @@ impl Sdk {
         }
         self.taking_in = false;
         self.share(now, self.leaving, host, out);
+    }
+
+    /// Takes in the origin's session record as storage holds it now (not the cookie: see `share`).
+    fn take_in_stored(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
+        if let Some(state) = self.load(&self.key(SESSION), host, out, read_session) {
+            self.feed(now, Input::Restore(state), host, out);
+        }
     }
 
     /// The other tabs' outboxes in storage (none when it lives in memory: there are no other
@@ -498,8 +511,15 @@ impl Sdk {
     pub fn storage(&mut self, now: Millis, key: &str, value: Option<&str>, host: &impl Host, out: &mut Out) {
         match key.strip_prefix(self.prefix.as_str()) {
             Some(SESSION) => {
-                if let Some(state) = value.and_then(|v| self.trust(key, v, host, out, read_session)) {
-                    self.feed(now, Input::Restore(state), host, out);
+                // An event may reach this tab after a later write (browsers need not keep their
+                // order, docs/design.md section 3): what storage holds now is taken in first, so
+                // that an older value cannot bring back a session that lost since.
+                self.take_in_stored(now, host, out);
+                let Some(state) = value.and_then(|v| self.trust(key, v, host, out, read_session)) else { return };
+                // A session of this tab that lost to the event's may be what storage holds (this
+                // tab wrote it after the winner was written): the winner is written over it.
+                if self.feed(now, Input::Restore(state), host, out) {
+                    self.take_in_stored(now, host, out);
                 }
             }
             // Another tab left datapoints behind: take them over and send them.
