@@ -265,7 +265,9 @@ impl Sdk {
         self.share(now, self.leaving, host, out);
     }
 
-    /// Takes in the origin's session record as storage holds it now (not the cookie: see `share`).
+    /// Takes in the origin's session record as storage holds it now. Not the cookie: its state,
+    /// without predecessors, differs from the record's, and each tab hearing the other would write
+    /// the record again.
     fn take_in_stored(&mut self, now: Millis, host: &impl Host, out: &mut Out) {
         if let Some(state) = self.load(&self.key(SESSION), host, out, read_session) {
             self.feed(now, Input::Restore(state), host, out);
@@ -512,7 +514,7 @@ impl Sdk {
         match key.strip_prefix(self.prefix.as_str()) {
             Some(SESSION) => {
                 // An event may reach this tab after a later write (browsers need not keep their
-                // order, docs/design.md section 3): what storage holds now is taken in first, so
+                // order, docs/design.md section 1, rivals): what storage holds now is taken in first, so
                 // that an older value cannot bring back a session that lost since.
                 self.take_in_stored(now, host, out);
                 let Some(state) = value.and_then(|v| self.trust(key, v, host, out, read_session)) else { return };
