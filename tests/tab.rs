@@ -359,3 +359,16 @@ fn a_base_url_that_is_no_address_refuses_initialize_with_the_option_named() {
         );
     }
 }
+
+#[test]
+fn a_storage_event_with_what_storage_holds_reads_it_once_and_a_bad_record_is_discarded_once() {
+    let (mut tab, mut browser) = (Tab::new(), Browser::default());
+    call_with(&mut tab, &mut browser, T, Method::Initialize, Arg::Text("KEY".into()), options(&[("enableLogging", Arg::Bool(true))]));
+    call(&mut tab, &mut browser, T, Method::OpenSession, Arg::Absent);
+    // Another tab wrote a record that cannot be trusted, and storage still holds it.
+    let bad = r#"{"v":1,"session":{"id":"not a uuid"}}"#;
+    browser.storage.insert("appboy.KEY.session".into(), bad.into());
+    let list = tab.handle(T + 10, Event::Storage { key: "appboy.KEY.session", value: Some(bad) }, &browser.host()).list();
+    assert_eq!(logged(&list), vec![Message::Discarding], "{list:?}");
+    assert_eq!(list.iter().filter(|e| matches!(e, Effect::Remove(k) if k == "appboy.KEY.session")).count(), 1, "{list:?}");
+}

@@ -514,9 +514,13 @@ impl Sdk {
         match key.strip_prefix(self.prefix.as_str()) {
             Some(SESSION) => {
                 // An event may reach this tab after a later write (browsers need not keep their
-                // order, docs/design.md section 1, rivals): what storage holds now is taken in first, so
-                // that an older value cannot bring back a session that lost since.
+                // order, docs/design.md section 1, rivals): what storage holds now is taken in
+                // first, so that an older value cannot bring back a session that lost since. The
+                // event's value is taken in only when it differs (parsed once, discarded once).
                 self.take_in_stored(now, host, out);
+                if value == host.get(key).as_deref() {
+                    return;
+                }
                 let Some(state) = value.and_then(|v| self.trust(key, v, host, out, read_session)) else { return };
                 // A session of this tab that lost to the event's may be what storage holds (this
                 // tab wrote it after the winner was written): the winner is written over it.
