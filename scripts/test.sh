@@ -39,9 +39,11 @@ stage wasm cargo test --target wasm32-unknown-unknown --test web_engine
 # browser.js reading the effects' bytes that tests/protocol.rs checks Rust writes.
 stage protocol node --test tests/protocol/
 stage build scripts/build.sh
+# The streams the wasm is embedded as, and the joiner that puts them back together.
+stage package node --test tests/package/
 # The entry module may not grow: its budget is 20,480 B (docs/design.md section 8), and until it
 # is back under that, this ratchet holds it at what it weighs now. Lower it as bytes are won back.
-MODULE_LIMIT=28300
+MODULE_LIMIT=26630
 module_size() {
   local size; size=$(gzip -9 -c pkg/appboy_wasm.js | wc -c)
   echo "entry module: $size B gzipped (limit $MODULE_LIMIT B)"

@@ -8,29 +8,7 @@
 // The order is handed to binaryen as a name section ranking the defined functions, for
 // `wasm-opt --reorder-functions-by-name`, which renumbers every call, table entry and export.
 import { deflateRawSync } from 'node:zlib';
-
-function leb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  let byte;
-  do {
-    byte = bytes[at++];
-    value |= (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value >>> 0, at];
-}
-
-function uleb(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
-}
+import { leb, uleb } from './leb128.mjs';
 
 // The imported functions' count and the defined functions' bodies.
 function functions(wasm) {

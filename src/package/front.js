@@ -81,10 +81,11 @@ if (typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined')
     adopt(new WebAssembly.Instance(module, imports), module);
     settleWith(true);
   } catch {
-    // An engine that refuses to compile on this thread: the same bytes, asynchronously (inside a
-    // promise, so that a browser with no WebAssembly at all throws nothing either).
-    const bytes = wasmBytes();
-    new Promise((resolve) => resolve(WebAssembly.instantiate(bytes, imports))).then(({ instance, module }) => {
+    // An engine that refuses to compile on this thread: the same bytes, made with the joiner
+    // compiled asynchronously too (wasm-bytes.js), and compiled so, inside a promise (so that a
+    // browser with no WebAssembly at all throws nothing either).
+    let bytes;
+    new Promise((resolve) => resolve(wasmBytes(true))).then((b) => WebAssembly.instantiate((bytes = b), imports)).then(({ instance, module }) => {
       adopt(instance, module);
       settleWith(true);
     }).catch((error) => {
@@ -93,7 +94,7 @@ if (typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined')
       try {
         console.warn('Appboy: the SDK cannot run here: ' + (/Content.Security.Policy|CSP/i.test(error)
           ? "add 'wasm-unsafe-eval' to the Content-Security-Policy's script-src"
-          : bytes ? 'WebAssembly failed to compile or instantiate: ' + error
+          : bytes !== null ? 'WebAssembly failed to compile or instantiate: ' + error
             : `this script was decoded as ${document.characterSet}, not UTF-8: serve it with charset=utf-8 or add <meta charset="utf-8">`));
       } catch {}
       settleWith(false);

@@ -17,13 +17,20 @@
 // The text is the body of a function that scripts/lib/package.mjs puts last in the bundle (a
 // function declaration is hoisted, so it is called before its place): gzip's window is 32 KB, and
 // JavaScript after 57 KB of wasm could not refer back to the JavaScript before it (0.6 KB more).
-/* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_LENGTH__ */
+//
+// The bytes are a small wasm of their own, the joiner (wasm-join.wat, `__APPBOY_JOINER__` bytes),
+// then the SDK's wasm with its code section taken apart into streams, which the joiner puts back
+// together (docs/design.md section 8).
+/* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_LENGTH__, __APPBOY_JOINER__ */
 
 /** The class of character code `c`: 0 printable, 1 control, 2 above 0x7f or always escaped
  * (scripts/lib/package.mjs assigns the byte values by it too). */
 export const characterClass = (c) => (c > 127 || c === 0 || c === 10 || c === 13 || c === 34 || c === 92 ? 2 : c < 32 || c === 127 ? 1 : 0);
 
-export function wasmBytes() {
+/** The wasm's bytes, or null where the text was garbled (see above); a promise of them when
+ * `later`: where the engine refuses to compile on this thread, the joiner is compiled as the SDK
+ * is, asynchronously. */
+export function wasmBytes(later) {
   let text = __APPBOY_WASM__();
   if (text.length !== __APPBOY_LENGTH__) {
     try {
@@ -39,5 +46,18 @@ export function wasmBytes() {
   for (let b = 0; b < 256; b++) byte[classes[__APPBOY_CLASSES__.charCodeAt(b) - 48].shift()] = b;
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = byte[text.charCodeAt(i)];
-  return bytes;
+  const joiner = bytes.subarray(0, __APPBOY_JOINER__), streams = bytes.subarray(__APPBOY_JOINER__);
+  return later
+    ? WebAssembly.instantiate(joiner).then(({ instance }) => joinStreams(instance.exports, streams))
+    : joinStreams(new WebAssembly.Instance(new WebAssembly.Module(joiner)).exports, streams);
+}
+
+/** The wasm that the joiner (wasm-join.wat assembled, instantiated: its `exports`) makes of
+ * `streams`. */
+export function joinStreams({ m, i, j }, streams) {
+  // Room for the streams and the wasm, which is about as long (a page holds 64 KB).
+  m.grow((streams.length >> 15) + 2);
+  new Uint8Array(m.buffer).set(streams, i.value);
+  const start = i.value + streams.length;
+  return new Uint8Array(m.buffer, start, j(streams.length) - start);
 }
