@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { rankFunctions } from './wasm-order.mjs';
-import { characterClass } from '../../src/package/wasm-bytes.js';
-import { assembleJoiner, splitStreams } from './wasm-streams.mjs';
+import { characterBytes, characterClass } from '../../src/package/wasm-bytes.js';
+import { assembleJoiner, checkDecoding, splitStreams } from './wasm-streams.mjs';
 
 const [bindgen, minified, mapFile, pkg] = process.argv.slice(2);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -98,9 +98,10 @@ execFileSync('wasm-opt', [...optimize, '--reorder-functions-by-name', '--strip-d
 // bundler may write the module's raw characters into a classic script too: wasm-bytes.js then
 // undoes that decoding, knowing the length the text must have (__APPBOY_LENGTH__).
 // Embedded as the joiner (src/package/wasm-join.wat, assembled and optimized here) followed by the
-// wasm's streams (wasm-streams.mjs, checked with that joiner): gzip makes 1.9 KB less of them.
+// wasm's streams (wasm-streams.mjs; the text is checked below with that joiner): gzip makes 1.9 KB
+// less of them.
 const joiner = assembleJoiner(readFileSync(join(ROOT, 'src/package/wasm-join.wat'), 'utf8'), join(bindgen, 'join.wasm'));
-const wasm = Buffer.concat([joiner, splitStreams(readFileSync(wasmFile), joiner)]);
+const wasm = Buffer.concat([joiner, splitStreams(readFileSync(wasmFile))]);
 const counts = new Array(256).fill(0);
 for (const b of wasm) counts[b]++;
 // The characters of each class (wasm-bytes.js's `characterClass`, which decodes by the same rule).
@@ -112,6 +113,9 @@ byFrequency.forEach((b, rank) => { classes[b] = rank < slots[0].length ? 0 : ran
 const character = new Array(256);
 const taken = [0, 0, 0];
 for (let b = 0; b < 256; b++) character[b] = slots[classes[b]][taken[classes[b]]++];
+// The page's own decoding of the text (with the table rebuilt from the classes) must give back the
+// very wasm.
+checkDecoding(Buffer.from(wasm.map((b) => character[b])).toString('latin1'), characterBytes(classes.join('')), joiner.length, readFileSync(wasmFile));
 function literal(bytes, { ascii = false } = {}) {
   let out = '"';
   for (let i = 0; i < bytes.length; i++) {

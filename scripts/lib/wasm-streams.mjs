@@ -1,10 +1,11 @@
 // Takes the wasm's code section apart into the streams that src/package/wasm-join.wat puts back
-// together (it says which), and checks, with that very joiner, that they give back the very same
-// bytes. Only the instructions this SDK's wasm uses are known (MVP, sign extension, saturating
-// conversions, bulk memory's copy and fill): any other stops the build, to be taught to both files.
+// together (it says which), and checks that the page's decoding, with that very joiner, gives back
+// the very same bytes. Only the instructions this SDK's wasm uses are known (MVP, sign extension,
+// saturating conversions, bulk memory's copy and fill): any other stops the build, to be taught to
+// both files.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { joinStreams } from '../../src/package/wasm-bytes.js';
+import { decodeWasm } from '../../src/package/wasm-bytes.js';
 import { leb, uleb } from './leb128.mjs';
 
 /** The natural alignment (log2 bytes) of the loads and stores, opcodes 0x28 to 0x3e. */
@@ -14,8 +15,8 @@ const ALIGNED = 0xf0;
 
 const NO_IMMEDIATE = new Set([0x00, 0x01, 0x05, 0x0b, 0x0f, 0x1a, 0x1b]);
 
-/** The streams of `wasm`, checked against `joiner` (the assembled wasm-join.wat). */
-export function splitStreams(wasm, joiner) {
+/** The streams of `wasm`, with the header of their lengths. */
+export function splitStreams(wasm) {
   const streams = [[], [], [], [], [], [], []];
   let p = 8;
   const put = (i, ...values) => { for (const v of values) streams[i].push(v); };
@@ -79,10 +80,16 @@ export function splitStreams(wasm, joiner) {
     if (p !== end) fail('a code section that does not end where its size says');
   }
   const lengths = streams.slice(0, 6).flatMap((s) => uleb(s.length));
-  const split = Uint8Array.from([...lengths, ...streams.flat()]);
-  const back = joinStreams(new WebAssembly.Instance(new WebAssembly.Module(joiner)).exports, split);
-  if (back.length !== wasm.length || back.some((b, i) => b !== wasm[i])) fail('streams that do not give back the wasm (a size not in its shortest form?)');
-  return split;
+  return Uint8Array.from([...lengths, ...streams.flat()]);
+}
+
+/** Stops the build unless the page's decoding of `text` (wasm-bytes.js's `decodeWasm`: `byte` the
+ * byte of each character, the joiner its first `joinerLength` characters) is `wasm`, byte for byte. */
+export function checkDecoding(text, byte, joinerLength, wasm) {
+  const back = decodeWasm(text, byte, joinerLength);
+  if (back.length !== wasm.length || back.some((b, i) => b !== wasm[i])) {
+    throw new Error('wasm-streams: the embedded text does not give back the wasm (a size not in its shortest form?): teach scripts/lib/wasm-streams.mjs and src/package/wasm-join.wat');
+  }
 }
 
 /** The joiner, assembled from `source` (the text of src/package/wasm-join.wat) and optimized for

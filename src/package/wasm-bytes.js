@@ -19,13 +19,25 @@
 // JavaScript after 57 KB of wasm could not refer back to the JavaScript before it (0.6 KB more).
 //
 // The bytes are a small wasm of their own, the joiner (wasm-join.wat, `__APPBOY_JOINER__` bytes),
-// then the SDK's wasm with its code section taken apart into streams, which the joiner puts back
-// together (docs/design.md section 8).
+// then the SDK's wasm with its code section taken apart into streams (docs/design.md section 7).
+// The joiner's characters become bytes here; the rest of the text goes to the joiner as it is, as
+// UTF-8 (the browser's own encoder), and the joiner makes the bytes of its characters and puts the
+// wasm back together: a character at a time in JavaScript took milliseconds of main thread.
 /* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_LENGTH__, __APPBOY_JOINER__ */
 
 /** The class of character code `c`: 0 printable, 1 control, 2 above 0x7f or always escaped
  * (scripts/lib/package.mjs assigns the byte values by it too). */
 export const characterClass = (c) => (c > 127 || c === 0 || c === 10 || c === 13 || c === 34 || c === 92 ? 2 : c < 32 || c === 127 ? 1 : 0);
+
+/** The byte that each character code stands for, from the class of each byte value (`classes`, a
+ * digit per value): within a class the values take its characters in ascending order. */
+export function characterBytes(classes) {
+  const characters = [[], [], []];
+  for (let c = 0; c < 256; c++) characters[characterClass(c)].push(c);
+  const byte = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) byte[characters[classes.charCodeAt(b) - 48].shift()] = b;
+  return byte;
+}
 
 /** The wasm's bytes, or null where the text was garbled (see above); a promise of them when
  * `later`: where the engine refuses to compile on this thread, the joiner is compiled as the SDK
@@ -39,25 +51,24 @@ export function wasmBytes(later) {
     } catch {}
   }
   if (text.length !== __APPBOY_LENGTH__ || /[^\0-\xff]/.test(text)) return null;
-  // The characters of each class, ascending.
-  const classes = [[], [], []];
-  for (let c = 0; c < 256; c++) classes[characterClass(c)].push(c);
-  const byte = new Uint8Array(256);
-  for (let b = 0; b < 256; b++) byte[classes[__APPBOY_CLASSES__.charCodeAt(b) - 48].shift()] = b;
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = byte[text.charCodeAt(i)];
-  const joiner = bytes.subarray(0, __APPBOY_JOINER__), streams = bytes.subarray(__APPBOY_JOINER__);
-  return later
-    ? WebAssembly.instantiate(joiner).then(({ instance }) => joinStreams(instance.exports, streams))
-    : joinStreams(new WebAssembly.Instance(new WebAssembly.Module(joiner)).exports, streams);
+  return decodeWasm(text, characterBytes(__APPBOY_CLASSES__), __APPBOY_JOINER__, later);
 }
 
-/** The wasm that the joiner (wasm-join.wat assembled, instantiated: its `exports`) makes of
- * `streams`. */
-export function joinStreams({ m, i, j }, streams) {
-  // Room for the streams and the wasm, which is about as long (a page holds 64 KB).
-  m.grow((streams.length >> 15) + 2);
-  new Uint8Array(m.buffer).set(streams, i.value);
-  const start = i.value + streams.length;
-  return new Uint8Array(m.buffer, start, j(streams.length) - start);
+/** The wasm that `text` (characters below 0x100) stands for, where `byte` gives each character's
+ * byte and the first `joinerLength` characters are the joiner; a promise of it when `later`. */
+export function decodeWasm(text, byte, joinerLength, later) {
+  const joiner = new Uint8Array(joinerLength);
+  for (let c = 0; c < joinerLength; c++) joiner[c] = byte[text.charCodeAt(c)];
+  const streams = text.slice(joinerLength);
+  const join = ({ m, i, j }) => {
+    // Room for the streams as UTF-8 (up to two bytes a character) and the wasm after them.
+    m.grow((streams.length >> 14) + 2);
+    const memory = new Uint8Array(m.buffer);
+    memory.set(byte, i.value - 256);
+    const start = i.value + new TextEncoder().encodeInto(streams, memory.subarray(i.value)).written;
+    return new Uint8Array(m.buffer, start, j(start - i.value) - start);
+  };
+  return later
+    ? WebAssembly.instantiate(joiner).then(({ instance }) => join(instance.exports))
+    : join(new WebAssembly.Instance(new WebAssembly.Module(joiner)).exports);
 }

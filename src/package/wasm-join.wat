@@ -1,9 +1,11 @@
-;; Puts the SDK's wasm back together from the streams its code section is embedded as (docs/design.md
-;; section 8; scripts/lib/wasm-streams.mjs splits it, and the build checks that this gives back the
-;; very same bytes). A wasm of its own, not JavaScript: it reads 48 KB a byte at a time, which
-;; JavaScript on a page that has just loaded does in about 3 ms of main thread, this in a tenth.
+;; Puts the SDK's wasm back together from the text it is embedded as (docs/design.md section 7;
+;; scripts/lib/wasm-streams.mjs takes it apart, and the build checks that this gives back the very
+;; same bytes). A wasm of its own, not JavaScript: it reads 48 KB a byte at a time, which JavaScript
+;; on a page that has just loaded does in several milliseconds of main thread.
 ;;
-;; The input, at `i` (exported), after a header of the first six streams' lengths:
+;; The input, at `i` (exported), is the text the page embeds, as UTF-8: one character (below 0x100,
+;; one or two bytes) per byte, which the table the caller writes before `i` gives. The bytes are a
+;; header of the first six streams' lengths, then the streams:
 ;;   0 the module with all below taken out (opcodes, calls, other constants, other sections, locals)
 ;;   1 local.get indices   2 local.set and local.tee indices   3 memory offsets
 ;;   4 branch labels       5 block types                       6 i32.const values
@@ -36,8 +38,9 @@
     "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00"
     "\00\00\00\00\00\00\00\00\00\00\00\00\18\00\00\00"
     "\00\00\00\00\00\00\00\00\00\00\10\08")
-  ;; The seven streams' read positions, at 272 + 4 × stream; the input from 300.
-  (global (export "i") i32 (i32.const 300))
+  ;; The seven streams' read positions, at 272 + 4 × stream; the byte of each character code at
+  ;; 512 + the code (the caller writes them); the input from 768.
+  (global (export "i") i32 (i32.const 768))
   ;; Where the output is written.
   (global $q (mut i32) (i32.const 0))
 
@@ -90,8 +93,22 @@
   (func (export "j") (param $length i32) (result i32)
     (local $at i32) (local $end i32) (local $x i32) (local $kind i32) (local $depth i32)
     (local $f i32) (local $n i32) (local $value i32) (local $section i32) (local $function i32)
-    (global.set $q (i32.add (i32.const 300) (local.get $length)))
-    (i32.store (i32.const 272) (i32.const 300))
+    ;; The characters, in place: each (one or two bytes of UTF-8) becomes the byte of its code.
+    (local.set $at (i32.const 768))
+    (local.set $n (i32.const 768))
+    (local.set $end (i32.add (i32.const 768) (local.get $length)))
+    (loop $characters (if (i32.lt_u (local.get $at) (local.get $end)) (then
+      (local.set $x (i32.load8_u (local.get $at)))
+      (local.set $at (i32.add (local.get $at) (i32.const 1)))
+      (if (i32.ge_u (local.get $x) (i32.const 128)) (then
+        (local.set $x (i32.or (i32.shl (i32.and (local.get $x) (i32.const 31)) (i32.const 6))
+          (i32.and (i32.load8_u (local.get $at)) (i32.const 63))))
+        (local.set $at (i32.add (local.get $at) (i32.const 1)))))
+      (i32.store8 (local.get $n) (i32.load8_u offset=512 (local.get $x)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $characters))))
+    (global.set $q (local.get $end))
+    (i32.store (i32.const 272) (i32.const 768))
     ;; The header: each stream starts where the one before it ends.
     (local.set $at (i32.const 276))
     (loop $header
@@ -102,7 +119,8 @@
       (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.load (i32.sub (local.get $at) (i32.const 4)))))
       (br_if $starts (i32.lt_u (local.tee $at (i32.add (local.get $at) (i32.const 4))) (i32.const 300))))
     (local.set $end (i32.load (i32.const 276)))
-    (global.set $q (i32.add (i32.const 300) (local.get $length)))
+    ;; The wasm goes after the characters (the header's numbers were written there on the way).
+    (global.set $q (i32.add (i32.const 768) (local.get $length)))
     (call $bytes (i32.const 8))
     (loop $sections
       (call $bytes (i32.const 1))
@@ -122,8 +140,11 @@
               (br $locals))))
             (local.set $depth (i32.const 0))
             (block $body (loop $code
-              (call $bytes (i32.const 1))
-              (local.set $x (i32.load8_u (i32.sub (global.get $q) (i32.const 1))))
+              ;; The opcode, copied (as $bytes would, inline: this runs for every instruction).
+              (local.set $at (i32.load (i32.const 272)))
+              (i32.store8 (global.get $q) (local.tee $x (i32.load8_u (local.get $at))))
+              (global.set $q (i32.add (global.get $q) (i32.const 1)))
+              (i32.store (i32.const 272) (i32.add (local.get $at) (i32.const 1)))
               (if (i32.eq (local.get $x) (i32.const 11)) (then
                 (br_if $body (i32.eqz (local.get $depth)))
                 (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))

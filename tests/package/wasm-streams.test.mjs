@@ -1,7 +1,8 @@
 // The wasm is embedded as streams that the joiner puts back together in the page
-// (scripts/lib/wasm-streams.mjs, src/package/wasm-join.wat, docs/design.md section 8). The build
-// checks the SDK's own wasm; here every kind of instruction they know comes back byte for byte,
-// what they do not know stops the build, and a joiner that puts back other bytes is caught.
+// (scripts/lib/wasm-streams.mjs, src/package/wasm-join.wat, src/package/wasm-bytes.js,
+// docs/design.md section 7). The build checks the SDK's own wasm; here every kind of instruction
+// they know comes back byte for byte, through characters above 0x7f too, what they do not know
+// stops the build, and a joiner that puts back other bytes is caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,15 +10,19 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assembleJoiner, splitStreams } from '../../scripts/lib/wasm-streams.mjs';
-import { joinStreams } from '../../src/package/wasm-bytes.js';
+import { assembleJoiner, checkDecoding, splitStreams } from '../../scripts/lib/wasm-streams.mjs';
+import { decodeWasm } from '../../src/package/wasm-bytes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 process.env.PATH = `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`;
 const dir = mkdtempSync(join(tmpdir(), 'wasm-streams-'));
 const source = readFileSync(join(ROOT, 'src/package/wasm-join.wat'), 'utf8');
 const joiner = assembleJoiner(source, join(dir, 'join.wasm'));
-const join_ = (streams) => joinStreams(new WebAssembly.Instance(new WebAssembly.Module(joiner)).exports, streams);
+// The text a page would embed for the joiner and `streams`, each byte its own character (codes
+// above 0x7f are two bytes of UTF-8 to the joiner), and what the page's decoding makes of it.
+const IDENTITY = Uint8Array.from(Array(256).keys());
+const textOf = (joinerBytes, streams) => Buffer.from([...joinerBytes, ...streams]).toString('latin1');
+const decode = (streams) => decodeWasm(textOf(joiner, streams), IDENTITY, joiner.length);
 
 // The seven streams, found by the lengths in the header.
 function streamsOf(split) {
@@ -50,8 +55,9 @@ test('every kind of instruction comes back in place, with each stream used', () 
     join(ROOT, 'tests/package/every-instruction.wat'), '-o', file]);
   const wasm = readFileSync(file);
   assert.ok(WebAssembly.validate(wasm));
-  const split = splitStreams(wasm, joiner);
-  assert.deepEqual(join_(split), new Uint8Array(wasm));
+  const split = splitStreams(wasm);
+  assert.deepEqual(decode(split), new Uint8Array(wasm));
+  assert.ok(split.some((b) => b > 0x7f));
   const [rest, gets, sets, offsets, labels, blocks, constants] = streamsOf(split);
   for (const [name, stream] of Object.entries({ rest, gets, sets, offsets, labels, blocks, constants })) assert.ok(stream.length > 0, `${name} is empty`);
   // Sizes and natural alignments are left out: the streams are shorter than the wasm.
@@ -63,8 +69,8 @@ test('a block typed by a type index (multiple results) comes back in place', () 
   // drop drop end.
   const wasm = module([[0x60, 0, 0], [0x60, 0, 2, 0x7f, 0x7f]], [0, 0x02, 0x01, 0x41, 1, 0x41, 2, 0x0b, 0x1a, 0x1a, 0x0b]);
   assert.ok(WebAssembly.validate(wasm));
-  const split = splitStreams(wasm, joiner);
-  assert.deepEqual(join_(split), wasm);
+  const split = splitStreams(wasm);
+  assert.deepEqual(decode(split), wasm);
   assert.deepEqual([...streamsOf(split)[5]], [0x01]);
 });
 
@@ -72,10 +78,10 @@ test('an instruction the streams do not know stops the build, named', () => {
   // ref.null func; drop (reference types, which the SDK's wasm is built without).
   const wasm = module([[0x60, 0, 0]], [0, 0xd0, 0x70, 0x1a, 0x0b]);
   assert.ok(WebAssembly.validate(wasm));
-  assert.throws(() => splitStreams(wasm, joiner), /instruction 0xd0 .*teach scripts\/lib\/wasm-streams\.mjs and src\/package\/wasm-join\.wat/);
+  assert.throws(() => splitStreams(wasm), /instruction 0xd0 .*teach scripts\/lib\/wasm-streams\.mjs and src\/package\/wasm-join\.wat/);
   // memory.init (0xfc 8) is not among the bulk-memory instructions known (the module, without a
   // data section, would not validate: the streams are taken apart before any check of meaning).
-  assert.throws(() => splitStreams(module([[0x60, 0, 0]], [0, 0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 8, 0, 0, 0x0b]), joiner), /instruction 0xfc 8/);
+  assert.throws(() => splitStreams(module([[0x60, 0, 0]], [0, 0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 8, 0, 0, 0x0b])), /instruction 0xfc 8/);
 });
 
 test('a joiner that puts back other bytes is caught', () => {
@@ -85,6 +91,7 @@ test('a joiner that puts back other bytes is caught', () => {
   const wrong = assembleJoiner(source.replace(row, '"\\09\\0a\\0a\\08\\08\\00\\00\\00\\81\\83'), join(dir, 'wrong.wasm'));
   const wasm = module([[0x60, 0, 0]], [0, 0x41, 0, 0x28, 2, 0, 0x1a, 0x0b]);
   assert.ok(WebAssembly.validate(wasm));
-  assert.throws(() => splitStreams(wasm, wrong), /streams that do not give back the wasm/);
-  assert.deepEqual(join_(splitStreams(wasm, joiner)), wasm);
+  const split = splitStreams(wasm);
+  assert.throws(() => checkDecoding(textOf(wrong, split), IDENTITY, wrong.length, wasm), /does not give back the wasm/);
+  checkDecoding(textOf(joiner, split), IDENTITY, joiner.length, wasm);
 });
