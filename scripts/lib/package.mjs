@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { rankFunctions } from './wasm-order.mjs';
-import { characterBytes, characterClass } from '../../src/package/wasm-bytes.js';
+import { characterTable } from '../../src/package/wasm-bytes.js';
+import { wasmText } from './wasm-text.mjs';
 import { assembleJoiner, checkDecoding, splitStreams } from './wasm-streams.mjs';
 
 const [bindgen, minified, mapFile, pkg] = process.argv.slice(2);
@@ -81,53 +82,14 @@ execFileSync('wasm-opt', [...optimize, wasmFile, '-o', wasmFile]);
 writeFileSync(wasmFile, rankFunctions(readFileSync(wasmFile)));
 execFileSync('wasm-opt', [...optimize, '--reorder-functions-by-name', '--strip-debug', '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
 
-// The wasm as a JS string literal, one character per byte. Each byte value has a character of its
-// own, chosen by how often the value occurs: the 93 commonest get the printable ASCII characters
-// that a string holds raw (not `"` or `\\`), the next 30 the control characters (raw here, escaped
-// by Parcel's SWC), the rest what is left: characters above 0x7f (two bytes of UTF-8, or four
-// characters where escaped to ASCII) and the five that are always escaped. Within each class the
-// values go to its characters in ascending order, so that wasm-bytes.js rebuilds the table from
-// the class of each value alone (`__APPBOY_CLASSES__`, a digit per value). Against the best
-// mapping of the form ((b + shift) & 255) ^ xor used before, a third as many characters are above
-// 0x7f: 78 B less gzipped as written (the table's digits and code cost about 170 B of the gain),
-// 533 B less escaped to ASCII.
-//
-// Only what a string literal cannot hold raw is escaped (a NUL too, as some tools take it for the
-// end of text); `ascii` escapes every character above 0x7f as well, for classic scripts, which a
-// page without a declared charset would decode as windows-1252 (modules are always UTF-8). A
-// bundler may write the module's raw characters into a classic script too: wasm-bytes.js then
-// undoes that decoding, knowing the length the text must have (__APPBOY_LENGTH__).
-// Embedded as the joiner (src/package/wasm-join.wat, assembled and optimized here) followed by the
-// wasm's streams (wasm-streams.mjs; the text is checked below with that joiner): gzip makes 1.9 KB
-// less of them.
+// The wasm as a string literal (wasm-text.mjs): the joiner (src/package/wasm-join.wat, assembled
+// and optimized here) followed by the wasm's streams (wasm-streams.mjs), which gzip makes 1.9 KB
+// less of than of the wasm. The page's own decoding of the text, with the table rebuilt from the
+// classes, must give back the very wasm.
 const joiner = assembleJoiner(readFileSync(join(ROOT, 'src/package/wasm-join.wat'), 'utf8'), join(bindgen, 'join.wasm'));
-const wasm = Buffer.concat([joiner, splitStreams(readFileSync(wasmFile))]);
-const counts = new Array(256).fill(0);
-for (const b of wasm) counts[b]++;
-// The characters of each class (wasm-bytes.js's `characterClass`, which decodes by the same rule).
-const slots = [[], [], []];
-for (let c = 0; c < 256; c++) slots[characterClass(c)].push(c);
-const byFrequency = [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b);
-const classes = new Array(256);
-byFrequency.forEach((b, rank) => { classes[b] = rank < slots[0].length ? 0 : rank < slots[0].length + slots[1].length ? 1 : 2; });
-const character = new Array(256);
-const taken = [0, 0, 0];
-for (let b = 0; b < 256; b++) character[b] = slots[classes[b]][taken[classes[b]]++];
-// The page's own decoding of the text (with the table rebuilt from the classes) must give back the
-// very wasm.
-checkDecoding(Buffer.from(wasm.map((b) => character[b])).toString('latin1'), characterBytes(classes.join('')), joiner.length, readFileSync(wasmFile));
-function literal(bytes, { ascii = false } = {}) {
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) {
-    const c = character[bytes[i]];
-    const next = character[bytes[i + 1]];
-    const hex = '\\x' + c.toString(16).padStart(2, '0');
-    out += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : c === 0x0a ? '\\n' : c === 0x0d ? '\\r'
-      : c === 0 ? (next >= 0x30 && next <= 0x39 ? hex : '\\0')
-        : ascii && c > 0x7f ? hex : String.fromCharCode(c);
-  }
-  return out + '"';
-}
+const wasm = readFileSync(wasmFile);
+const { text, classes } = wasmText(Buffer.concat([joiner, splitStreams(wasm)]));
+checkDecoding(text, characterTable(classes), joiner.length, wasm);
 
 // wasm-bytes.js calls `__APPBOY_WASM__()`, a name esbuild leaves as it is (it is declared nowhere
 // in the bundle, and esbuild never gives another name the name of a global). Its declaration,
@@ -138,7 +100,7 @@ async function bundle(entry, format, text) {
   const result = await esbuild.build({
     entryPoints: [join(ROOT, entry)], bundle: true, format, minify: true, write: false, legalComments: 'none',
     logLevel: 'warning', target: 'es2020', alias: { '@appboy/glue': glue },
-    define: { __APPBOY_CLASSES__: JSON.stringify(classes.join('')), __APPBOY_LENGTH__: String(wasm.length), __APPBOY_JOINER__: String(joiner.length) },
+    define: { __APPBOY_CLASSES__: JSON.stringify(classes), __APPBOY_JOINER__: String(joiner.length) },
   });
   const code = result.outputFiles[0].text;
   const calls = code.split(`${WASM_TEXT}()`).length - 1;
@@ -153,8 +115,8 @@ async function bundle(entry, format, text) {
 }
 
 const files = {
-  'appboy_wasm.js': await bundle('src/package/index.js', 'esm', literal(wasm)),
-  'appboy-loader.js': await bundle('src/loader/appboy-loader.js', 'iife', literal(wasm, { ascii: true })),
+  'appboy_wasm.js': await bundle('src/package/index.js', 'esm', `"${text}"`),
+  'appboy-loader.js': await bundle('src/loader/appboy-loader.js', 'iife', `"${text}"`),
   'appboy-snippet.js': (await esbuild.transform(readFileSync(join(ROOT, 'src/loader/snippet.js'), 'utf8'), { minify: true, legalComments: 'none' })).code,
 };
 for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg, name), text);
@@ -162,5 +124,5 @@ for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg, name),
 // The types, written by hand beside front.js (the wasm exports one untyped entry point).
 writeFileSync(join(pkg, 'appboy_wasm.d.ts'), readFileSync(join(ROOT, 'src/package/appboy_wasm.d.ts')));
 
-console.log(`wasm ${wasm.length} B, embedded with ${character.filter((c) => c > 0x7f).length} byte values above 0x7f`);
+console.log(`wasm ${wasm.length} B, embedded as ${text.length} characters`);
 for (const [name, text] of Object.entries(files)) console.log(`${name}: ${Buffer.byteLength(text)} B`);

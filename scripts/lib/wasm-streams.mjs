@@ -83,10 +83,10 @@ export function splitStreams(wasm) {
   return Uint8Array.from([...lengths, ...streams.flat()]);
 }
 
-/** Stops the build unless the page's decoding of `text` (wasm-bytes.js's `decodeWasm`: `byte` the
- * byte of each character, the joiner its first `joinerLength` characters) is `wasm`, byte for byte. */
-export function checkDecoding(text, byte, joinerLength, wasm) {
-  const back = decodeWasm(text, byte, joinerLength);
+/** Stops the build unless the page's decoding of `text` (wasm-bytes.js's `decodeWasm`: `table` the
+ * byte of each code, the joiner its first `joinerLength` bytes) is `wasm`, byte for byte. */
+export function checkDecoding(text, table, joinerLength, wasm) {
+  const back = decodeWasm(text, table, joinerLength);
   if (back.length !== wasm.length || back.some((b, i) => b !== wasm[i])) {
     throw new Error('wasm-streams: the embedded text does not give back the wasm (a size not in its shortest form?): teach scripts/lib/wasm-streams.mjs and src/package/wasm-join.wat');
   }

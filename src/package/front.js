@@ -84,8 +84,7 @@ if (typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined')
     // An engine that refuses to compile on this thread: the same bytes, made with the joiner
     // compiled asynchronously too (wasm-bytes.js), and compiled so, inside a promise (so that a
     // browser with no WebAssembly at all throws nothing either).
-    let bytes;
-    new Promise((resolve) => resolve(wasmBytes(true))).then((b) => WebAssembly.instantiate((bytes = b), imports)).then(({ instance, module }) => {
+    new Promise((resolve) => resolve(wasmBytes(true))).then((bytes) => WebAssembly.instantiate(bytes, imports)).then(({ instance, module }) => {
       adopt(instance, module);
       settleWith(true);
     }).catch((error) => {
@@ -94,8 +93,7 @@ if (typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined')
       try {
         console.warn('Appboy: the SDK cannot run here: ' + (/Content.Security.Policy|CSP/i.test(error)
           ? "add 'wasm-unsafe-eval' to the Content-Security-Policy's script-src"
-          : bytes !== null ? 'WebAssembly failed to compile or instantiate: ' + error
-            : `this script was decoded as ${document.characterSet}, not UTF-8: serve it with charset=utf-8 or add <meta charset="utf-8">`));
+          : 'WebAssembly failed to compile or instantiate: ' + error));
       } catch {}
       settleWith(false);
     });

@@ -1,70 +1,59 @@
-// The SDK's wasm, embedded in this module (docs/design.md section 2): one request, nothing for a
-// bundler to emit. scripts/lib/package.mjs writes the bytes as a string of one character per
-// byte: the commonest byte values as printable ASCII, the next as control characters, the rarest
-// as the characters left, so that most of them stay one byte of UTF-8, and ASCII when a bundler's
-// minifier re-escapes the string. `__APPBOY_CLASSES__` gives the class of each byte value (a digit
-// 0, 1 or 2); within a class the values take its characters in ascending order.
-//
-// A bundle that keeps the characters above 0x7f raw, loaded as a classic script with no charset
-// in its Content-Type on a page that declares none, is decoded in the page's legacy charset
-// (windows-1252 in most locales), not UTF-8: each of those characters arrives as two. Where that
-// charset has one character per byte, this is undone: the text goes back to that charset's bytes
-// (a table made by decoding all 256 of them: no non-ASCII character in this source, which a
-// minifier could write raw and the page garble too), which are then decoded as UTF-8. Text that
-// is still not one character per byte of the wasm (a multi-byte charset) gives null, never
-// garbage to compile: front.js says why.
+// The SDK's wasm, embedded in this module (docs/design.md sections 2 and 7): one request, nothing
+// for a bundler to emit. scripts/lib/wasm-text.mjs writes its bytes as text of printable ASCII:
+// the commonest byte values one character each, the others two, the first `}` or `~`. Printable
+// ASCII reads the same in every charset a page may decode a classic script in, and no minifier or
+// bundler escapes it. `__APPBOY_CLASSES__` gives each byte value's class (a digit: 0 one character,
+// 1 after `}`, 2 after `~`); within a class the values take the alphabet in ascending order.
 //
 // The text is the body of a function that scripts/lib/package.mjs puts last in the bundle (a
 // function declaration is hoisted, so it is called before its place): gzip's window is 32 KB, and
 // JavaScript after 57 KB of wasm could not refer back to the JavaScript before it (0.6 KB more).
 //
 // The bytes are a small wasm of their own, the joiner (wasm-join.wat, `__APPBOY_JOINER__` bytes),
-// then the SDK's wasm with its code section taken apart into streams (docs/design.md section 7).
-// The joiner's characters become bytes here; the rest of the text goes to the joiner as it is, as
-// UTF-8 (the browser's own encoder), and the joiner makes the bytes of its characters and puts the
-// wasm back together: a character at a time in JavaScript took milliseconds of main thread.
-/* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_LENGTH__, __APPBOY_JOINER__ */
+// then the SDK's wasm with its code section taken apart into streams. The joiner's characters
+// become bytes here; the rest of the text goes to the joiner as it is (copied by the browser's
+// own encoder), which makes the bytes of its characters and puts the wasm back together: a
+// character at a time in JavaScript took milliseconds of main thread.
+/* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_JOINER__ */
 
-/** The class of character code `c`: 0 printable, 1 control, 2 above 0x7f or always escaped
- * (scripts/lib/package.mjs assigns the byte values by it too). */
-export const characterClass = (c) => (c > 127 || c === 0 || c === 10 || c === 13 || c === 34 || c === 92 ? 2 : c < 32 || c === 127 ? 1 : 0);
+/** The characters the text is written with: printable ASCII but `"` and `\` (a string literal
+ * escapes them), `<` (`</script>` in a page) and the two that announce a second character. */
+export const ALPHABET = [...Array(95).keys()].map((c) => c + 32).filter((c) => !'"\\<}~'.includes(String.fromCharCode(c)));
 
-/** The byte that each character code stands for, from the class of each byte value (`classes`, a
- * digit per value): within a class the values take its characters in ascending order. */
-export function characterBytes(classes) {
-  const characters = [[], [], []];
-  for (let c = 0; c < 256; c++) characters[characterClass(c)].push(c);
-  const byte = new Uint8Array(256);
-  for (let b = 0; b < 256; b++) byte[characters[classes.charCodeAt(b) - 48].shift()] = b;
-  return byte;
-}
-
-/** The wasm's bytes, or null where the text was garbled (see above); a promise of them when
- * `later`: where the engine refuses to compile on this thread, the joiner is compiled as the SDK
- * is, asynchronously. */
-export function wasmBytes(later) {
-  let text = __APPBOY_WASM__();
-  if (text.length !== __APPBOY_LENGTH__) {
-    try {
-      const charset = new TextDecoder(document.characterSet).decode(Uint8Array.from(Array(256).keys()));
-      text = new TextDecoder().decode(Uint8Array.from(text, (c) => charset.indexOf(c)));
-    } catch {}
+/** The byte that each code stands for, from the class of each byte value (`classes`, a digit per
+ * value). A code is a character's, plus 128 after `}`, 256 after `~`. */
+export function characterTable(classes) {
+  const table = new Uint8Array(384);
+  const taken = [0, 0, 0];
+  for (let b = 0; b < 256; b++) {
+    const k = classes.charCodeAt(b) - 48;
+    table[k * 128 + ALPHABET[taken[k]++]] = b;
   }
-  if (text.length !== __APPBOY_LENGTH__ || /[^\0-\xff]/.test(text)) return null;
-  return decodeWasm(text, characterBytes(__APPBOY_CLASSES__), __APPBOY_JOINER__, later);
+  return table;
 }
 
-/** The wasm that `text` (characters below 0x100) stands for, where `byte` gives each character's
- * byte and the first `joinerLength` characters are the joiner; a promise of it when `later`. */
-export function decodeWasm(text, byte, joinerLength, later) {
+/** The wasm's bytes; a promise of them when `later`: where the engine refuses to compile on this
+ * thread, the joiner is compiled as the SDK is, asynchronously. */
+export function wasmBytes(later) {
+  return decodeWasm(__APPBOY_WASM__(), characterTable(__APPBOY_CLASSES__), __APPBOY_JOINER__, later);
+}
+
+/** The wasm that `text` stands for, where `table` gives each code's byte and the first
+ * `joinerLength` bytes are the joiner; a promise of it when `later`. */
+export function decodeWasm(text, table, joinerLength, later) {
   const joiner = new Uint8Array(joinerLength);
-  for (let c = 0; c < joinerLength; c++) joiner[c] = byte[text.charCodeAt(c)];
-  const streams = text.slice(joinerLength);
+  let at = 0;
+  for (let n = 0; n < joinerLength; n++) {
+    let c = text.charCodeAt(at++);
+    if (c > 124) c = (c - 124) * 128 + text.charCodeAt(at++);
+    joiner[n] = table[c];
+  }
+  const streams = text.slice(at);
   const join = ({ m, i, j }) => {
-    // Room for the streams as UTF-8 (up to two bytes a character) and the wasm after them.
-    m.grow((streams.length >> 14) + 2);
+    // Room for the text (a byte a character) and the wasm after it, which is no longer.
+    m.grow((streams.length >> 15) + 2);
     const memory = new Uint8Array(m.buffer);
-    memory.set(byte, i.value - 256);
+    memory.set(table, i.value - 384);
     const start = i.value + new TextEncoder().encodeInto(streams, memory.subarray(i.value)).written;
     return new Uint8Array(m.buffer, start, j(start - i.value) - start);
   };

@@ -3,9 +3,10 @@
 ;; same bytes). A wasm of its own, not JavaScript: it reads 48 KB a byte at a time, which JavaScript
 ;; on a page that has just loaded does in several milliseconds of main thread.
 ;;
-;; The input, at `i` (exported), is the text the page embeds, as UTF-8: one character (below 0x100,
-;; one or two bytes) per byte, which the table the caller writes before `i` gives. The bytes are a
-;; header of the first six streams' lengths, then the streams:
+;; The input, at `i` (exported), is the text the page embeds (src/package/wasm-bytes.js), a byte a
+;; character: each byte of the wasm's is a code, one character or `}` or `~` and a character, and
+;; the table the caller writes before `i` gives the byte of each. Those bytes are a header of the
+;; first six streams' lengths, then the streams:
 ;;   0 the module with all below taken out (opcodes, calls, other constants, other sections, locals)
 ;;   1 local.get indices   2 local.set and local.tee indices   3 memory offsets
 ;;   4 branch labels       5 block types                       6 i32.const values
@@ -38,8 +39,8 @@
     "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00"
     "\00\00\00\00\00\00\00\00\00\00\00\00\18\00\00\00"
     "\00\00\00\00\00\00\00\00\00\00\10\08")
-  ;; The seven streams' read positions, at 272 + 4 × stream; the byte of each character code at
-  ;; 512 + the code (the caller writes them); the input from 768.
+  ;; The seven streams' read positions, at 272 + 4 × stream; the byte of each code at 384 + the
+  ;; code (the caller writes them); the input from 768.
   (global (export "i") i32 (i32.const 768))
   ;; Where the output is written.
   (global $q (mut i32) (i32.const 0))
@@ -93,18 +94,19 @@
   (func (export "j") (param $length i32) (result i32)
     (local $at i32) (local $end i32) (local $x i32) (local $kind i32) (local $depth i32)
     (local $f i32) (local $n i32) (local $value i32) (local $section i32) (local $function i32)
-    ;; The characters, in place: each (one or two bytes of UTF-8) becomes the byte of its code.
+    ;; The characters, in place: each code (a character, or `}` or `~` and a character) becomes
+    ;; the byte the table gives it.
     (local.set $at (i32.const 768))
     (local.set $n (i32.const 768))
     (local.set $end (i32.add (i32.const 768) (local.get $length)))
     (loop $characters (if (i32.lt_u (local.get $at) (local.get $end)) (then
       (local.set $x (i32.load8_u (local.get $at)))
       (local.set $at (i32.add (local.get $at) (i32.const 1)))
-      (if (i32.ge_u (local.get $x) (i32.const 128)) (then
-        (local.set $x (i32.or (i32.shl (i32.and (local.get $x) (i32.const 31)) (i32.const 6))
-          (i32.and (i32.load8_u (local.get $at)) (i32.const 63))))
+      (if (i32.gt_u (local.get $x) (i32.const 124)) (then
+        (local.set $x (i32.add (i32.shl (i32.sub (local.get $x) (i32.const 124)) (i32.const 7))
+          (i32.load8_u (local.get $at))))
         (local.set $at (i32.add (local.get $at) (i32.const 1)))))
-      (i32.store8 (local.get $n) (i32.load8_u offset=512 (local.get $x)))
+      (i32.store8 (local.get $n) (i32.load8_u offset=384 (local.get $x)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $characters))))
     (global.set $q (local.get $end))

@@ -11,18 +11,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleJoiner, checkDecoding, splitStreams } from '../../scripts/lib/wasm-streams.mjs';
-import { decodeWasm } from '../../src/package/wasm-bytes.js';
+import { wasmText } from '../../scripts/lib/wasm-text.mjs';
+import { uleb } from '../../scripts/lib/leb128.mjs';
+import { characterTable, decodeWasm } from '../../src/package/wasm-bytes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 process.env.PATH = `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`;
 const dir = mkdtempSync(join(tmpdir(), 'wasm-streams-'));
 const source = readFileSync(join(ROOT, 'src/package/wasm-join.wat'), 'utf8');
 const joiner = assembleJoiner(source, join(dir, 'join.wasm'));
-// The text a page would embed for the joiner and `streams`, each byte its own character (codes
-// above 0x7f are two bytes of UTF-8 to the joiner), and what the page's decoding makes of it.
-const IDENTITY = Uint8Array.from(Array(256).keys());
-const textOf = (joinerBytes, streams) => Buffer.from([...joinerBytes, ...streams]).toString('latin1');
-const decode = (streams) => decodeWasm(textOf(joiner, streams), IDENTITY, joiner.length);
+// The text a page would embed for the joiner and `streams` (printable ASCII, two characters for
+// the rarer bytes), and what the page's decoding makes of it.
+const embed = (joinerBytes, streams) => wasmText(Buffer.concat([joinerBytes, streams]));
+function decode(streams) {
+  const { text, classes } = embed(joiner, streams);
+  assert.match(text, /^(?:[}~]?[ !#-;=-\[\]-|])*$/, 'printable ASCII but " \\ < } ~, and } or ~ only before a character');
+  return decodeWasm(text, characterTable(classes), joiner.length);
+}
 
 // The seven streams, found by the lengths in the header.
 function streamsOf(split) {
@@ -57,11 +62,24 @@ test('every kind of instruction comes back in place, with each stream used', () 
   assert.ok(WebAssembly.validate(wasm));
   const split = splitStreams(wasm);
   assert.deepEqual(decode(split), new Uint8Array(wasm));
-  assert.ok(split.some((b) => b > 0x7f));
   const [rest, gets, sets, offsets, labels, blocks, constants] = streamsOf(split);
   for (const [name, stream] of Object.entries({ rest, gets, sets, offsets, labels, blocks, constants })) assert.ok(stream.length > 0, `${name} is empty`);
   // Sizes and natural alignments are left out: the streams are shorter than the wasm.
   assert.ok(split.length < wasm.length, `${split.length} B of streams for ${wasm.length} B of wasm`);
+});
+
+test('every byte value comes back through the text: one character, or two', () => {
+  // A custom section of every byte value, each as often as it is small (so that some take one
+  // character, some `}` and one, some `~` and one).
+  const payload = [1, 0x78];
+  for (let b = 0; b < 256; b++) for (let n = 0; n < 256 - b; n++) payload.push(b);
+  const wasm = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0, ...uleb(payload.length), ...payload]);
+  assert.ok(WebAssembly.validate(wasm));
+  const split = splitStreams(wasm);
+  const { text, classes } = embed(joiner, split);
+  assert.deepEqual(new Set(classes), new Set(['0', '1', '2']));
+  assert.deepEqual(decode(split), wasm);
+  assert.ok(text.length < 2 * (joiner.length + split.length));
 });
 
 test('a block typed by a type index (multiple results) comes back in place', () => {
@@ -92,6 +110,8 @@ test('a joiner that puts back other bytes is caught', () => {
   const wasm = module([[0x60, 0, 0]], [0, 0x41, 0, 0x28, 2, 0, 0x1a, 0x0b]);
   assert.ok(WebAssembly.validate(wasm));
   const split = splitStreams(wasm);
-  assert.throws(() => checkDecoding(textOf(wrong, split), IDENTITY, wrong.length, wasm), /does not give back the wasm/);
-  checkDecoding(textOf(joiner, split), IDENTITY, joiner.length, wasm);
+  const wrongText = embed(wrong, split);
+  assert.throws(() => checkDecoding(wrongText.text, characterTable(wrongText.classes), wrong.length, wasm), /does not give back the wasm/);
+  const { text, classes } = embed(joiner, split);
+  checkDecoding(text, characterTable(classes), joiner.length, wasm);
 });
