@@ -13,6 +13,7 @@ const NATURAL = '23230011001122232301012';
 /** Stands before a load or store whose alignment is not the natural one: it follows the opcode. */
 const ALIGNED = 0xf0;
 
+/** Instructions with nothing after them, besides the numeric ones (0x45 to 0xc4). */
 const NO_IMMEDIATE = new Set([0x00, 0x01, 0x05, 0x0b, 0x0f, 0x1a, 0x1b]);
 
 /** The streams of `wasm`, with the header of their lengths. */
