@@ -11,9 +11,9 @@
 //
 // The bytes are a small wasm of their own, the joiner (wasm-join.wat, `__APPBOY_JOINER__` bytes),
 // then the SDK's wasm with its code section taken apart into streams. The joiner's characters
-// become bytes here; the rest of the text goes to the joiner as it is (copied by the browser's
-// own encoder), which makes the bytes of its characters and puts the wasm back together: a
-// character at a time in JavaScript took milliseconds of main thread.
+// become bytes here; the rest of the text goes to the joiner as it is (made bytes by the browser's
+// own encoder), which makes the bytes of its codes and puts the wasm back together: a character at
+// a time in JavaScript took milliseconds of main thread.
 /* global __APPBOY_WASM__, __APPBOY_CLASSES__, __APPBOY_JOINER__ */
 
 /** The characters the text is written with: printable ASCII but `"` and `\` (a string literal
@@ -50,12 +50,15 @@ export function decodeWasm(text, table, joinerLength, later) {
   }
   const streams = text.slice(at);
   const join = ({ m, i, j }) => {
-    // Room for the text (a byte a character) and the wasm after it, which is no longer.
-    m.grow((streams.length >> 15) + 2);
+    // The text's bytes (it is ASCII; `encode`, not `encodeInto`, which Safari 14.0 lacks), and room
+    // for the wasm after them, about as long.
+    const bytes = new TextEncoder().encode(streams);
+    m.grow((bytes.length >> 15) + 2);
     const memory = new Uint8Array(m.buffer);
     memory.set(table, i.value - 384);
-    const start = i.value + new TextEncoder().encodeInto(streams, memory.subarray(i.value)).written;
-    return new Uint8Array(m.buffer, start, j(start - i.value) - start);
+    memory.set(bytes, i.value);
+    const start = i.value + bytes.length;
+    return new Uint8Array(m.buffer, start, j(bytes.length) - start);
   };
   return later
     ? WebAssembly.instantiate(joiner).then(({ instance }) => join(instance.exports))

@@ -37,6 +37,24 @@ test('called right after the import, with no init(): the session is open at once
   await context.close();
 });
 
+test('without TextEncoder.encodeInto (Safari 14.0): the session opens at once, and a user id beyond ASCII arrives intact', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => { delete TextEncoder.prototype.encodeInto; });
+  const page = await modulePage(context, '/no-encode-into.html', `import { appboy } from '/pkg/appboy_wasm.js';
+    window.hasEncodeInto = 'encodeInto' in TextEncoder.prototype;
+    ${CALLS('key-no-encode-into')}
+    appboy.changeUser('Zoë 東京');
+    window.after = appboy.getSessionId();
+    appboy.requestImmediateDataFlush();`);
+  await page.waitForFunction(() => window.after !== undefined);
+  const r = await page.evaluate(() => ({ has: window.hasEncodeInto, atOnce: window.atOnce, after: window.after }));
+  assert.equal(r.has, false);
+  assert.match(r.atOnce.session, /^[0-9a-f-]{36}$/);
+  await eventually(() => assert.equal(server.stored('ss').filter((d) => d.session_id === r.after && d.user_id === 'Zoë 東京').length, 1));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('where the engine refuses to compile on the main thread: calls wait for the async start, then run as of when they were made', async () => {
   const context = await browser.newContext();
   // An engine with a limit on synchronous compilation (as Chrome once had at 4 KB).
