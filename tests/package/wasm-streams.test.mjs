@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleJoiner, checkDecoding, splitStreams } from '../../scripts/lib/wasm-streams.mjs';
 import { wasmText } from '../../scripts/lib/wasm-text.mjs';
-import { uleb } from '../../scripts/lib/leb128.mjs';
+import { leb, uleb } from '../../scripts/lib/leb128.mjs';
 import { characterTable, decodeWasm } from '../../src/package/wasm-bytes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,9 +34,9 @@ function streamsOf(split) {
   let p = 0;
   const lengths = [];
   for (let k = 0; k < 6; k++) {
-    let x, n = 0, shift = 0;
-    do { x = split[p++]; n |= (x & 127) << shift; shift += 7; } while (x & 128);
+    const [n, next] = leb(split, p);
     lengths.push(n);
+    p = next;
   }
   return [...lengths, split.length - p - lengths.reduce((a, b) => a + b)].map((n) => split.subarray(p, (p += n)));
 }
