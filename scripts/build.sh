@@ -15,7 +15,10 @@ say "building the release wasm"
 # A 64 KB stack instead of 1 MB: the SDK never recurses deeply, and the page keeps the memory.
 # Without reference types, wasm-bindgen keeps JavaScript values in a small array in the glue
 # instead of an externref table managed by the wasm: 0.37 KB gzipped less in all.
-RUSTFLAGS="-C link-arg=-zstack-size=65536 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Ctarget-feature=-reference-types" \
+# rustc's MIR inliner, which it runs at opt-level 2 and 3 but not for size, with a threshold of
+# 125 (50 by default): small functions are inlined before LLVM sees them, and what is left folds
+# better; 0.68 KB gzipped less (thresholds from 75 to 200 all land within 0.2 KB of it).
+RUSTFLAGS="-C link-arg=-zstack-size=65536 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Ctarget-feature=-reference-types -Zinline-mir=yes -Zinline-mir-threshold=125" \
   cargo "+$NIGHTLY" build -Zbuild-std=core,alloc --profile wasm --no-default-features --target wasm32-unknown-unknown --lib
 out=target/wasm-bindgen
 rm -rf "$out" pkg && mkdir -p pkg

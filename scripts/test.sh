@@ -43,7 +43,7 @@ stage build scripts/build.sh
 stage package node --test tests/package/
 # The entry module may not grow: its budget is 20,480 B (docs/design.md section 8), and until it
 # is back under that, this ratchet holds it at what it weighs now. Lower it as bytes are won back.
-MODULE_LIMIT=26350
+MODULE_LIMIT=25670
 module_size() {
   local size; size=$(gzip -9 -c pkg/appboy_wasm.js | wc -c)
   echo "entry module: $size B gzipped (limit $MODULE_LIMIT B)"
