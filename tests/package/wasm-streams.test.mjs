@@ -1,8 +1,8 @@
 // The wasm is embedded as streams that the joiner puts back together in the page
 // (scripts/lib/wasm-streams.mjs, src/package/wasm-join.wat, src/package/wasm-bytes.js,
 // docs/design.md section 7). The build checks the SDK's own wasm; here every kind of instruction
-// they know comes back byte for byte, through characters above 0x7f too, what they do not know
-// stops the build, and a joiner that puts back other bytes is caught.
+// they know comes back byte for byte, every byte value through its one or two characters, what
+// they do not know stops the build, and a joiner that puts back other bytes is caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
