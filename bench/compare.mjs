@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchBrowser } from '../tests/browser/harness.mjs';
+import { PHONE } from './network.mjs';
 import { startBenchServer } from './server.mjs';
 
 const builds = process.argv.slice(2, 4).map((dir) => resolve(dir));
@@ -20,8 +21,6 @@ if (builds.length !== 2 || !builds.every((dir) => existsSync(join(dir, 'appboy_w
   process.exit(2);
 }
 const SAMPLES = Math.max(1, Number(process.env.COMPARE_SAMPLES ?? 21));
-// As bench/run.mjs: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (bytes per second).
-const PHONE = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 
 const root = mkdtempSync(join(tmpdir(), 'appboy-compare-'));
 for (const id of ['a', 'b']) {

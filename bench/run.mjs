@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchBrowser, ROOT } from '../tests/browser/harness.mjs';
+import { PHONE } from './network.mjs';
 import { compress, startBenchServer } from './server.mjs';
 
 const env = (name, fallback) => Math.max(1, Number(process.env[name] ?? fallback));
@@ -24,8 +25,6 @@ const TRACE_SAMPLES = env('BENCH_TRACE_SAMPLES', 9);
 const WARM_SAMPLES = env('BENCH_WARM_SAMPLES', 3);
 const WARM_CALLS = 10_000;
 const OPEN_TIMEOUT = 20_000;
-// A slow phone network: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (bytes per second).
-const PHONE = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 const PKG = resolve(process.env.BENCH_PKG ?? join(ROOT, 'pkg'));
 const here = (p) => join(ROOT, 'bench', p);
 const log = (...args) => console.error(...args);
