@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { launchBrowser } from '../tests/browser/harness.mjs';
 import { PHONE } from './network.mjs';
 import { startBenchServer } from './server.mjs';
+import { ms, quantile, stat } from './stats.mjs';
 
 const builds = process.argv.slice(2, 4).map((dir) => resolve(dir));
 if (builds.length !== 2 || !builds.every((dir) => existsSync(join(dir, 'appboy_wasm.js')))) {
@@ -69,13 +70,11 @@ for (const phone of [false, true]) {
 await browser.close();
 await server.close();
 
-const quantile = (xs, q) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]; };
-const show = (xs) => `${quantile(xs, 0.5).toFixed(1)} ms (${quantile(xs, 0.1).toFixed(1)}–${quantile(xs, 0.9).toFixed(1)})`;
 console.log(`A: ${builds[0]}\nB: ${builds[1]}\n`);
 console.log('| metric (module page) | A | B | B / A |\n| --- | --- | --- | --- |');
 for (const [key, label] of [['loopback', 'navigation start → session open, loopback'], ['phone', 'navigation start → session open, phone network'],
   ['cpu', 'main-thread task time, loopback'], ['script', 'main-thread script time, loopback']]) {
   const [a, b] = [results.a[key], results.b[key]];
-  console.log(`| ${label} | ${show(a)} | ${show(b)} | ${(quantile(b, 0.5) / quantile(a, 0.5)).toFixed(3)}x |`);
+  console.log(`| ${label} | ${ms(stat(a))} | ${ms(stat(b))} | ${(quantile(b, 0.5) / quantile(a, 0.5)).toFixed(3)}x |`);
 }
 console.log(`\n${SAMPLES} loopback and ${Math.ceil(SAMPLES / 2)} phone-network pages per build, alternating.`);

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { launchBrowser, ROOT } from '../tests/browser/harness.mjs';
 import { PHONE } from './network.mjs';
 import { compress, startBenchServer } from './server.mjs';
+import { ms, quantile, stat } from './stats.mjs';
 
 const env = (name, fallback) => Math.max(1, Number(process.env[name] ?? fallback));
 const SAMPLES = env('BENCH_SAMPLES', 15);
@@ -313,9 +314,6 @@ try {
 }
 
 // ---- The table --------------------------------------------------------------------------------
-const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]; };
-const stat = (xs) => (xs.length ? { median: quantile(xs, 0.5), low: quantile(xs, 0.1), high: quantile(xs, 0.9) } : null);
-const ms = (v, d = 1) => `${v.median.toFixed(d)} ms (${v.low.toFixed(d)}–${v.high.toFixed(d)})`;
 const grouped = (n) => Math.round(n).toLocaleString('en-US');
 for (const s of SHAPES) {
   s.stats = {
